@@ -1,0 +1,131 @@
+"""Cutting an element into paragraph blocks, with the styling that bylines and captions show."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bs4 import CData, NavigableString, Tag
+
+from extractors.text import clean
+
+BLOCK_TAGS = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "caption",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    }
+)
+EMPHASIS_TAGS = frozenset({"strong", "b", "em", "i"})
+_ALIGN_STYLE = re.compile(r"text-align\s*:\s*(left|right|center|justify)", re.IGNORECASE)
+_ALIGN_CLASS = {"text-right": "right", "text-center": "center", "pull-right": "right"}
+
+
+@dataclass(slots=True)
+class Block:
+    """One paragraph of text: its owner element, alignment, emphasis and link share."""
+
+    text: str
+    owner: Tag
+    align: str | None
+    emphasized: bool  # every character is inside strong/b/em/i
+    link_chars: int
+
+    @property
+    def link_density(self) -> float:
+        return self.link_chars / len(self.text) if self.text else 0.0
+
+
+def alignment(tag: Tag) -> str | None:
+    """The alignment a tag declares (style, align attribute or a well-known class)."""
+    style = tag.get("style")
+    if isinstance(style, str):
+        match = _ALIGN_STYLE.search(style)
+        if match:
+            return match.group(1).lower()
+    align = tag.get("align")
+    if isinstance(align, str) and align.strip():
+        return align.strip().lower()
+    for cls in tag.get("class") or ():
+        if cls in _ALIGN_CLASS:
+            return _ALIGN_CLASS[cls]
+    return None
+
+
+def blocks(root: Tag) -> list[Block]:
+    """The paragraphs of `root` in document order; <br> and block elements separate them."""
+    out: list[Block] = []
+    pieces: list[tuple[str, bool, bool]] = []  # (text, emphasized, in a link)
+
+    def flush(owner: Tag, align: str | None) -> None:
+        text = clean("".join(p[0] for p in pieces))
+        if text:
+            emphasized = all(emph for chunk, emph, _ in pieces if chunk.strip())
+            links = sum(len(clean(chunk)) for chunk, _, link in pieces if link)
+            out.append(Block(text, owner, align, emphasized, links))
+        pieces.clear()
+
+    def walk(tag: Tag, owner: Tag, align: str | None, emph: bool, link: bool) -> None:
+        for child in tag.children:
+            if isinstance(child, NavigableString):
+                if type(child) in (NavigableString, CData):
+                    pieces.append((str(child), emph, link))
+            elif isinstance(child, Tag):
+                name = child.name
+                if name == "br":
+                    flush(owner, align)
+                elif name in BLOCK_TAGS:
+                    flush(owner, align)
+                    child_align = alignment(child) or align
+                    walk(child, child, child_align, emph, link)
+                    flush(child, child_align)
+                else:
+                    walk(child, owner, align, emph or name in EMPHASIS_TAGS, link or name == "a")
+
+    root_align = alignment(root)
+    walk(root, root, root_align, root.name in EMPHASIS_TAGS, root.name == "a")
+    flush(root, root_align)
+    return out
+
+
+def text_of(tag: Tag) -> str:
+    """The text of an element, with a space wherever a block or <br> separates words."""
+    return " ".join(block.text for block in blocks(tag))

@@ -1,0 +1,123 @@
+"""The article body: container, boilerplate removal, figures, attachments, byline, text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bs4 import BeautifulSoup, Tag
+
+from extractors import generic
+from extractors.attachments import extract_attachments
+from extractors.blocks import Block, blocks, text_of
+from extractors.bylines import Byline, is_cms_account, parse_byline, take_closing_byline
+from extractors.document import Document
+from extractors.figures import extract_figures
+from extractors.profiles import (
+    BOILERPLATE_TEXTS,
+    COMMON_BOILERPLATE,
+    GENERIC,
+    RELATED_HEADINGS,
+    Profile,
+)
+from extractors.records import Attachment, Figure
+from extractors.select import select_first, select_ordered
+
+MAX_LINK_DENSITY = 0.5  # generic bodies: paragraphs mostly made of links are menus
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """What the body container yields."""
+
+    paragraphs: tuple[str, ...]
+    figures: tuple[Figure, ...]
+    attachments: tuple[Attachment, ...]
+    byline: Byline
+
+
+def read_body(
+    doc: Document,
+    profile: Profile,
+    *,
+    title: str | None,
+    lead: str | None,
+    warnings: list[str],
+) -> Body:
+    """Read the body of the page; the soup is modified (read page fields before)."""
+    profile_byline = _profile_byline(doc.soup, profile)
+    container = _profile_container(doc.soup, profile)
+    used_generic = container is None
+    if container is None:
+        if profile is not GENERIC:
+            warnings.append(f"body: no {profile.name} body container; used generic")
+            _drop(doc.soup, profile.boilerplate)  # the family's page furniture
+        generic.drop_structural_noise(doc.soup)
+        container = generic.find_container(doc.soup)
+        if container is None:
+            return Body((), (), (), profile_byline)
+        generic.prune(container)
+    _drop(
+        container,
+        (
+            *COMMON_BOILERPLATE,
+            *profile.boilerplate,
+            *profile.byline,
+            *profile.lead,
+            *profile.title,
+            *profile.date,
+        ),
+    )
+    figures = extract_figures(container, doc.url)
+    attachments = extract_attachments(container, doc.url)
+    paragraphs = _clean_blocks(blocks(container), title=title, lead=lead, drop_links=used_generic)
+    closing = take_closing_byline(paragraphs) or Byline()
+    return Body(
+        tuple(b.text for b in paragraphs),
+        tuple(figures),
+        tuple(attachments),
+        profile_byline.merge(closing),
+    )
+
+
+def _profile_container(soup: BeautifulSoup, profile: Profile) -> Tag | None:
+    """Of the matches of the first body selector that finds text, the one with most text."""
+    for selector in profile.body:
+        matches = [(len(text_of(tag)), tag) for tag in soup.select(selector)]
+        matches = [(size, tag) for size, tag in matches if size]
+        if matches:
+            return max(matches, key=lambda item: item[0])[1]
+    return None
+
+
+def _profile_byline(soup: BeautifulSoup, profile: Profile) -> Byline:
+    tag = select_first(soup, profile.byline)
+    if tag is None:
+        return Byline()
+    text = text_of(tag)
+    if is_cms_account(text):
+        return Byline()
+    return parse_byline(text, styled=True) or Byline()
+
+
+def _drop(container: Tag, selectors: tuple[str, ...]) -> None:
+    for tag in select_ordered(container, dict.fromkeys(selectors)):
+        if tag is not container and not tag.decomposed:
+            tag.decompose()
+
+
+def _clean_blocks(
+    found: list[Block], *, title: str | None, lead: str | None, drop_links: bool
+) -> list[Block]:
+    kept: list[Block] = []
+    for block in found:
+        key = block.text.casefold().strip(" |:")
+        if key in RELATED_HEADINGS:
+            break  # the rest is related news
+        if key in BOILERPLATE_TEXTS:
+            continue
+        if not kept and block.text in (title, lead):
+            continue
+        if drop_links and block.link_density > MAX_LINK_DENSITY:
+            continue
+        kept.append(block)
+    return kept

@@ -1,0 +1,275 @@
+"""The ``bulletin`` command line.
+
+``sql`` and ``extract`` never import Prefect (nor does ``--help``): the flow modules are
+imported only by the commands that run a flow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from contextlib import ExitStack
+from datetime import date
+from pathlib import Path
+
+EXAMPLE_SQL = """\
+SELECT a.category,
+       count(DISTINCT a.article_id)  AS articles,
+       count(f.ordinal)              AS figures,
+       min(a.published_at)::DATE     AS first_day,
+       max(a.published_at)::DATE     AS last_day
+FROM articles a LEFT JOIN figures f USING (article_id)
+GROUP BY a.category ORDER BY articles DESC, a.category"""
+
+TABLES = ("articles", "figures", "attachments", "pages", "failures", "runs")
+
+
+def _prefect_env() -> None:
+    """These machines have no internet: no analytics, no tracking."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bulletin",
+        description="Ingest Vietnamese government portal bulletins into a DuckDB warehouse.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def with_db(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--db", help="warehouse file (default: $BULLETIN_DB or ./warehouse.duckdb)")
+
+    def with_sources(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--sources",
+            dest="sources_file",
+            help="sources file (default: $BULLETIN_SOURCES, ./sources.yaml, or the shipped one)",
+        )
+
+    p = sub.add_parser("demo", help="serve the sample portal, ingest it, show what came in")
+    with_db(p)
+    p.add_argument("--count", type=int, default=60, help="articles in the sample portal")
+    p.add_argument("--days", type=int, default=90, help="days the sample articles span")
+    p.add_argument(
+        "--port",
+        type=int,
+        default=8765,
+        help="port of the sample portal (default 8765; a busy port falls back to any free one)",
+    )
+
+    p = sub.add_parser("ingest", help="run the nightly flow now")
+    with_db(p)
+    with_sources(p)
+    p.add_argument(
+        "--source",
+        action="append",
+        dest="source_names",
+        metavar="S",
+        help="source name (repeatable; default: every enabled source)",
+    )
+    p.add_argument("--since", type=_day, help="ingest articles dated from this day on")
+
+    p = sub.add_parser("backfill", help="ingest a source's articles dated within a range")
+    with_db(p)
+    with_sources(p)
+    p.add_argument("--source", required=True, help="source name")
+    p.add_argument("--from", dest="date_from", type=_day, required=True, metavar="DATE")
+    p.add_argument("--to", dest="date_to", type=_day, required=True, metavar="DATE")
+
+    p = sub.add_parser("extract", help="extract article pages from files (no network)")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.add_argument("--url", help="the page's URL (default: file:// URL of the file)")
+    p.add_argument("--profile", help="force a CMS profile (default: detect)")
+    p.add_argument("--json", action="store_true", help="one JSON object per file")
+
+    p = sub.add_parser("sql", help="query the warehouse (read-only)")
+    with_db(p)
+    p.add_argument("query")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    p = sub.add_parser("sample-portal", help="serve the sample portal until Ctrl-C")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--count", type=int, default=60)
+    p.add_argument("--days", type=int, default=90)
+    p.add_argument("--end", type=_day, help="date of the newest article (default: today)")
+    p.add_argument("--seed", type=int, default=0)
+    return parser
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from flows.output import FORMATS
+    from storage.warehouse import connect
+
+    con = connect(args.db, read_only=True)
+    try:
+        cursor = con.execute(args.query)
+    except duckdb.Error as exc:
+        print(f"bulletin sql: {exc}", file=sys.stderr)
+        return 1
+    if cursor.description is None:
+        return 0
+    columns = [d[0] for d in cursor.description]
+    print(FORMATS[args.format](columns, cursor.fetchall()))
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from extractors import ExtractionError, extract
+
+    status = 0
+    for path in args.files:
+        url = args.url or path.resolve().as_uri()
+        try:
+            article = extract(path.read_bytes(), url, profile=args.profile)
+        except (OSError, ExtractionError) as exc:
+            print(f"bulletin extract: {path}: {exc}", file=sys.stderr)
+            status = 1
+            continue
+        if args.json:
+            print(json.dumps(article.to_dict(), ensure_ascii=False))
+        else:
+            when = article.published_at.isoformat() if article.published_at else "no date"
+            print(f"{path}: {article.title} ({when}, {article.profile})")
+            print(
+                f"  {len(article.body_text)} chars of body, {len(article.figures)} figures, "
+                f"author {article.author!r}, unit {article.source_unit!r}"
+            )
+    return status
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    _prefect_env()
+    from flows.nightly import nightly
+
+    result = nightly(
+        sources=args.source_names, db=args.db, sources_file=args.sources_file, since=args.since
+    )
+    print(_summary_line(result))
+    return 0
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    _prefect_env()
+    from flows.backfill import backfill
+
+    result = backfill(
+        source=args.source,
+        date_from=args.date_from,
+        date_to=args.date_to,
+        db=args.db,
+        sources_file=args.sources_file,
+    )
+    print(_summary_line(result))
+    return 0
+
+
+def cmd_sample_portal(args: argparse.Namespace) -> int:
+    from flows.sample_portal import PortalConfig, serve_forever
+
+    config = PortalConfig(count=args.count, days=args.days, end=args.end, seed=args.seed)
+    serve_forever(config, args.host, args.port)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _prefect_env()
+    from flows.output import format_table
+    from flows.sample_portal import PortalConfig, SamplePortal
+    from storage.warehouse import connect, resolve_db_path
+
+    db = str(resolve_db_path(args.db))
+    portal = SamplePortal(PortalConfig(count=args.count, days=args.days))
+    with ExitStack() as stack:
+        try:
+            base_url = stack.enter_context(portal.serve(host="127.0.0.1", port=args.port))
+        except OSError:
+            # Article URLs carry the port: on another port the articles are new ones.
+            print(f"Port {args.port} is busy: serving the sample portal on a free port")
+            base_url = stack.enter_context(portal.serve(host="127.0.0.1", port=0))
+        os.environ["BULLETIN_SAMPLE_URL"] = base_url
+        print(f"Sample portal on {base_url} ({args.count} articles over {args.days} days)")
+        from flows.nightly import nightly
+
+        started = time.perf_counter()
+        result = nightly(sources=["sample"], db=db)
+        elapsed = time.perf_counter() - started
+    print()
+    print(f"Ingested the sample portal into {db} in {elapsed:.1f} s")
+    print("  " + _summary_line(result))
+    con = connect(db, read_only=True)
+    try:
+        counts = [(t, con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in TABLES]  # type: ignore[index]
+        print("Rows: " + ", ".join(f"{t} {n}" for t, n in counts))
+        failures = con.execute(
+            "SELECT stage, url, reason, attempts FROM failures ORDER BY url"
+        ).fetchall()
+        if failures:
+            print(
+                "Failures, each recorded with its reason and retried on the next run "
+                "(the sample portal breaks some pages on purpose):"
+            )
+            for stage, url, reason, attempts in failures:
+                print(f"  [{stage}, attempt {attempts}] {url}: {reason}")
+        print()
+        print("Example query: articles and figures per category")
+        cursor = con.execute(EXAMPLE_SQL)
+        columns = [d[0] for d in cursor.description or ()]
+        print(format_table(columns, cursor.fetchall()))
+    finally:
+        con.close()
+    print()
+    print(
+        f'Try: bulletin sql --db {db} "SELECT title, published_at, author FROM articles '
+        'ORDER BY published_at DESC LIMIT 5"'
+    )
+    return 0
+
+
+def _summary_line(result: dict[str, object]) -> str:
+    keys = ("discovered", "fetched", "new", "updated", "unchanged", "failed")
+    return f"{result['flow']} run {result['run_id']}: " + ", ".join(
+        f"{k} {result[k]}" for k in keys
+    )
+
+
+COMMANDS = {
+    "demo": cmd_demo,
+    "ingest": cmd_ingest,
+    "backfill": cmd_backfill,
+    "extract": cmd_extract,
+    "sql": cmd_sql,
+    "sample-portal": cmd_sample_portal,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from flows.sources import SourcesError
+    from storage.errors import StorageError
+
+    try:
+        return COMMANDS[args.command](args)
+    except (SourcesError, StorageError, ValueError) as exc:
+        print(f"bulletin {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""Discovery: walk a source's listing pages, newest first, and collect article links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import httpx
+
+from extractors import ExtractionError, ListingItem, parse_listing
+from flows.http import FetchError, fetch
+from flows.sources import Source
+from storage.records import Failure, Page
+
+
+@dataclass(slots=True)
+class Discovery:
+    """What walking the listings found: article links in order, the pages and failures."""
+
+    items: list[ListingItem] = field(default_factory=list)
+    pages: list[Page] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+
+
+def discover(
+    client: httpx.Client,
+    source: Source,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    known: set[str] | frozenset[str] = frozenset(),
+    stop_at_known: bool = True,
+) -> Discovery:
+    """Walk every listing of ``source`` and return the links to fetch.
+
+    A listing is walked page by page, newest first, and stops at the first item older
+    than ``since``, at a page whose links are all ``known`` (when ``stop_at_known``), at
+    the last page, or after ``source.max_pages``. Items newer than ``until`` and known
+    items are not returned. A listing page that fails is recorded, and the next listing
+    goes on.
+    """
+    found = Discovery()
+    seen: set[str] = set()
+    for listing_url in source.listing_urls:
+        url: str | None = listing_url
+        visited: set[str] = set()
+        for _ in range(source.max_pages):
+            if url is None or url in visited:
+                break
+            visited.add(url)
+            try:
+                fetched = fetch(client, url)
+            except FetchError as exc:
+                found.failures.append(Failure(url, source.name, "discover", exc.reason, exc.status))
+                break
+            found.pages.append(fetched.page(source.name, "listing"))
+            try:
+                listing = parse_listing(
+                    fetched.content,
+                    fetched.final_url,
+                    profile=source.extractor_profile,
+                    timezone=source.timezone,
+                )
+            except ExtractionError as exc:
+                found.failures.append(
+                    Failure(url, source.name, "discover", exc.reason, fetched.status)
+                )
+                break
+            reached_since = False
+            for item in listing.items:
+                if (
+                    since is not None
+                    and item.published_at is not None
+                    and (item.published_at < since)
+                ):
+                    reached_since = True
+                    break
+                if (
+                    until is not None
+                    and item.published_at is not None
+                    and (item.published_at > until)
+                ):
+                    continue
+                if item.url in known or item.url in seen:
+                    continue
+                seen.add(item.url)
+                found.items.append(item)
+            all_known = bool(listing.items) and all(i.url in known for i in listing.items)
+            if reached_since or not listing.items or (stop_at_known and all_known):
+                break
+            url = listing.next_url
+    return found

@@ -1,0 +1,91 @@
+"""Plain ingest steps: fetch and extract a batch of article URLs, save a batch.
+
+No Prefect here: ``flows.tasks`` wraps these, and tests call them directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import duckdb
+import httpx
+
+from extractors import Article, ExtractionError, extract
+from flows.http import FetchError, fetch
+from flows.sources import Source
+from storage.records import Failure, LoadCounts, Page
+from storage.warehouse import record_failures, save_articles, save_pages
+
+BATCH_SIZE = 25
+
+
+@dataclass(slots=True)
+class Batch:
+    """The outcome of one batch of article URLs: every URL is in articles or failures."""
+
+    articles: list[Article] = field(default_factory=list)
+    pages: list[Page] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+
+
+def chunks(items: Sequence[str], size: int = BATCH_SIZE) -> Iterator[list[str]]:
+    """``items`` in lists of at most ``size``."""
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+def fetch_articles(
+    client: httpx.Client,
+    source: Source,
+    urls: Sequence[str],
+    *,
+    window: tuple[datetime, datetime] | None = None,
+) -> Batch:
+    """Fetch and extract each URL; a failure is recorded with its stage and reason.
+
+    With ``window``, an article dated outside it is fetched but not kept (listings
+    without dates cannot be filtered before the fetch).
+    """
+    batch = Batch()
+    for url in urls:
+        try:
+            fetched = fetch(client, url)
+        except FetchError as exc:
+            batch.pages.append(
+                Page(url, source.name, "article", exc.status, _now(), None, None, None)
+            )
+            batch.failures.append(Failure(url, source.name, "fetch", exc.reason, exc.status))
+            continue
+        batch.pages.append(fetched.page(source.name, "article"))
+        try:
+            article = extract(
+                fetched.content,
+                url,
+                profile=source.extractor_profile,
+                timezone=source.timezone,
+            )
+        except ExtractionError as exc:
+            batch.failures.append(Failure(url, source.name, "extract", exc.reason, fetched.status))
+            continue
+        if (
+            window is not None
+            and article.published_at is not None
+            and not (window[0] <= article.published_at <= window[1])
+        ):
+            continue
+        batch.articles.append(article)
+    return batch
+
+
+def save_batch(con: duckdb.DuckDBPyConnection, source: Source, batch: Batch) -> LoadCounts:
+    """Load one batch: the fetch log, the articles (upserted) and the failures."""
+    save_pages(con, batch.pages)
+    counts = save_articles(con, source.name, batch.articles)
+    record_failures(con, batch.failures)
+    return counts
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

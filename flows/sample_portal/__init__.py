@@ -1,0 +1,24 @@
+"""A deterministic sample of a Vietnamese district portal (Liferay 6.2), served locally.
+
+``SamplePortal(PortalConfig(...))`` holds the ground truth (``articles``, ``article(i)``)
+and ``serve()`` puts it on a local HTTP server in the markup of real Liferay 6.2
+government portals, for end-to-end tests and benchmarks of the crawler and extractors.
+
+Modules: ``model`` (records), ``district`` (the fictional district), ``topics`` (text
+templates), ``content`` (article generator), ``urls`` (URL scheme), ``render`` (HTML),
+``jpeg`` (image bytes), ``routes`` (request to response), ``portal`` (index, ground truth,
+``serve``), ``server`` (HTTP, ``serve_forever``, ``main``).
+"""
+
+from flows.sample_portal.model import PortalConfig, SampleArticle, SampleFigure
+from flows.sample_portal.portal import SamplePortal
+from flows.sample_portal.server import main, serve_forever
+
+__all__ = [
+    "PortalConfig",
+    "SampleArticle",
+    "SampleFigure",
+    "SamplePortal",
+    "main",
+    "serve_forever",
+]

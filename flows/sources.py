@@ -1,0 +1,228 @@
+"""The sources file: which portals to ingest, where their listings are, how to read them.
+
+A malformed file raises ``SourcesError`` naming the file, the entry and the field.
+Values may use ``${VAR}`` or ``${VAR:-default}`` to read the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from extractors.profiles import PROFILES
+
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_FIELDS = {
+    "name",
+    "base_url",
+    "listings",
+    "profile",
+    "timezone",
+    "start_date",
+    "initial_lookback_days",
+    "max_pages",
+    "enabled",
+    "allow_private",
+    "description",
+}
+
+
+class SourcesError(ValueError):
+    """The sources file is missing or malformed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One portal: its base URL, listing pages, CMS family (profile) and timezone."""
+
+    name: str
+    base_url: str
+    listings: tuple[str, ...]
+    profile: str = "auto"
+    timezone: str = DEFAULT_TIMEZONE
+    start_date: date | None = None
+    initial_lookback_days: int = 30
+    max_pages: int = 50
+    enabled: bool = True
+    allow_private: bool = False
+    description: str | None = None
+    listing_urls: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def extractor_profile(self) -> str | None:
+        """The profile name to force, or None to detect it from the markup."""
+        return None if self.profile == "auto" else self.profile
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.base_url).netloc
+
+    def first_run_since(self, now: datetime) -> datetime:
+        """How far back a source's first nightly run reaches."""
+        tz = ZoneInfo(self.timezone)
+        if self.start_date is not None:
+            return datetime.combine(self.start_date, datetime.min.time(), tzinfo=tz)
+        return now.astimezone(tz) - timedelta(days=self.initial_lookback_days)
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """All the sources of one file, by name, in file order."""
+
+    path: Path
+    by_name: dict[str, Source]
+
+    def select(self, names: list[str] | None = None) -> list[Source]:
+        """The named sources (all enabled ones when ``names`` is empty)."""
+        if not names:
+            return [s for s in self.by_name.values() if s.enabled]
+        unknown = [n for n in names if n not in self.by_name]
+        if unknown:
+            raise SourcesError(
+                f"{self.path}: unknown source(s) {', '.join(unknown)}; "
+                f"known: {', '.join(self.by_name)}"
+            )
+        return [self.by_name[n] for n in names]
+
+    def get(self, name: str) -> Source:
+        return self.select([name])[0]
+
+
+def default_sources_path() -> Path:
+    """``$BULLETIN_SOURCES``, else ./sources.yaml, else the file shipped with the project."""
+    env = os.environ.get("BULLETIN_SOURCES")
+    if env:
+        return Path(env)
+    local = Path("sources.yaml")
+    if local.exists():
+        return local
+    return Path(__file__).resolve().parents[1] / "sources.yaml"
+
+
+def load_sources(path: str | os.PathLike[str] | None = None) -> Sources:
+    """Read and validate a sources file."""
+    p = Path(path) if path else default_sources_path()
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SourcesError(f"{p}: cannot read sources file: {exc.strerror or exc}") from exc
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise SourcesError(f"{p}: not valid YAML: {exc}") from exc
+    if not isinstance(doc, dict) or not isinstance(doc.get("sources"), list):
+        raise SourcesError(f"{p}: expected a mapping with a 'sources:' list")
+    defaults = doc.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        raise SourcesError(f"{p}: 'defaults' must be a mapping")
+    by_name: dict[str, Source] = {}
+    for index, entry in enumerate(doc["sources"], start=1):
+        source = _parse_entry(p, index, entry, defaults)
+        if source.name in by_name:
+            raise SourcesError(f"{p}: source #{index} ({source.name}): field 'name': duplicate")
+        by_name[source.name] = source
+    return Sources(path=p, by_name=by_name)
+
+
+def _expand(value: Any) -> Any:
+    if isinstance(value, str):
+        return _ENV.sub(lambda m: os.environ.get(m.group(1)) or (m.group(2) or ""), value)
+    if isinstance(value, list):
+        return [_expand(v) for v in value]
+    return value
+
+
+def _parse_entry(path: Path, index: int, entry: Any, defaults: dict[str, Any]) -> Source:
+    label = f"source #{index}"
+
+    def fail(fieldname: str, problem: str) -> SourcesError:
+        return SourcesError(f"{path}: {label}: field '{fieldname}': {problem}")
+
+    if not isinstance(entry, dict):
+        raise SourcesError(f"{path}: {label}: expected a mapping, got {type(entry).__name__}")
+    raw = {**defaults, **entry}
+    for key in raw:
+        if key not in _FIELDS:
+            raise fail(str(key), f"unknown field (known: {', '.join(sorted(_FIELDS))})")
+    data = {k: _expand(v) for k, v in raw.items()}
+
+    name = data.get("name")
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise fail("name", "required; lowercase letters, digits, '-' or '_'")
+    label = f"source #{index} ({name})"
+
+    base_url = data.get("base_url")
+    if not isinstance(base_url, str) or urlsplit(base_url).scheme not in ("http", "https"):
+        raise fail("base_url", f"required; an http(s) URL, got {base_url!r}")
+    if not urlsplit(base_url).netloc:
+        raise fail("base_url", f"has no host: {base_url!r}")
+    base_url = base_url.rstrip("/")
+
+    listings = data.get("listings")
+    if isinstance(listings, str):
+        listings = [listings]
+    if not isinstance(listings, list) or not listings:
+        raise fail("listings", "required; a non-empty list of listing paths or URLs")
+    for item in listings:
+        if not isinstance(item, str) or not item.strip():
+            raise fail("listings", f"each listing must be a path or URL, got {item!r}")
+
+    profile = data.get("profile", "auto")
+    known_profiles = ("auto", *PROFILES)
+    if profile not in known_profiles:
+        raise fail("profile", f"unknown profile {profile!r} (known: {', '.join(known_profiles)})")
+
+    timezone = data.get("timezone", DEFAULT_TIMEZONE)
+    try:
+        ZoneInfo(str(timezone))
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise fail("timezone", f"unknown timezone {timezone!r}") from exc
+
+    start_date = data.get("start_date")
+    if isinstance(start_date, str):
+        try:
+            start_date = date.fromisoformat(start_date)
+        except ValueError as exc:
+            raise fail("start_date", f"expected YYYY-MM-DD, got {start_date!r}") from exc
+    if start_date is not None and not isinstance(start_date, date):
+        raise fail("start_date", f"expected YYYY-MM-DD, got {start_date!r}")
+
+    ints = {}
+    for key, default, minimum in (("initial_lookback_days", 30, 0), ("max_pages", 50, 1)):
+        value = data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise fail(key, f"expected a whole number >= {minimum}, got {value!r}")
+        ints[key] = value
+
+    flags = {}
+    for key, default in (("enabled", True), ("allow_private", False)):
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            raise fail(key, f"expected true or false, got {value!r}")
+        flags[key] = value
+
+    description = data.get("description")
+    return Source(
+        name=name,
+        base_url=base_url,
+        listings=tuple(listings),
+        profile=profile,
+        timezone=str(timezone),
+        start_date=start_date,
+        initial_lookback_days=ints["initial_lookback_days"],
+        max_pages=ints["max_pages"],
+        enabled=flags["enabled"],
+        allow_private=flags["allow_private"],
+        description=str(description) if description is not None else None,
+        listing_urls=tuple(urljoin(base_url + "/", item) for item in listings),
+    )

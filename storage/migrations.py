@@ -1,0 +1,122 @@
+"""The warehouse schema as ordered, numbered migrations recorded in the database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import duckdb
+
+# (version, name, SQL). Append only: never edit a migration that has shipped.
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (
+        1,
+        "initial schema",
+        """
+        CREATE TABLE articles (
+            article_id        VARCHAR PRIMARY KEY,
+            source            VARCHAR NOT NULL,
+            url               VARCHAR NOT NULL,
+            canonical_url     VARCHAR NOT NULL,
+            title             VARCHAR NOT NULL,
+            published_at      TIMESTAMPTZ,
+            lead              VARCHAR,
+            body_text         VARCHAR NOT NULL,
+            author            VARCHAR,
+            source_unit       VARCHAR,
+            category          VARCHAR,
+            language          VARCHAR,
+            profile           VARCHAR NOT NULL,
+            warnings          VARCHAR[],
+            content_hash      VARCHAR NOT NULL,
+            extractor_version VARCHAR NOT NULL,
+            first_seen_at     TIMESTAMPTZ NOT NULL,
+            updated_at        TIMESTAMPTZ NOT NULL
+        );
+        CREATE TABLE figures (
+            article_id VARCHAR NOT NULL,
+            ordinal    INTEGER NOT NULL,
+            src        VARCHAR NOT NULL,
+            caption    VARCHAR,
+            credit     VARCHAR,
+            alt        VARCHAR,
+            PRIMARY KEY (article_id, ordinal)
+        );
+        CREATE TABLE attachments (
+            article_id VARCHAR NOT NULL,
+            ordinal    INTEGER NOT NULL,
+            url        VARCHAR NOT NULL,
+            label      VARCHAR,
+            kind       VARCHAR NOT NULL,
+            PRIMARY KEY (article_id, ordinal)
+        );
+        CREATE TABLE pages (
+            url          VARCHAR PRIMARY KEY,
+            source       VARCHAR NOT NULL,
+            kind         VARCHAR NOT NULL,
+            status       INTEGER,
+            fetched_at   TIMESTAMPTZ NOT NULL,
+            bytes        BIGINT,
+            content_hash VARCHAR,
+            content_type VARCHAR
+        );
+        CREATE TABLE runs (
+            run_id      VARCHAR PRIMARY KEY,
+            flow        VARCHAR NOT NULL,
+            sources     VARCHAR[] NOT NULL,
+            started_at  TIMESTAMPTZ NOT NULL,
+            finished_at TIMESTAMPTZ,
+            status      VARCHAR NOT NULL,
+            date_from   DATE,
+            date_to     DATE,
+            discovered  INTEGER NOT NULL DEFAULT 0,
+            fetched     INTEGER NOT NULL DEFAULT 0,
+            new         INTEGER NOT NULL DEFAULT 0,
+            updated     INTEGER NOT NULL DEFAULT 0,
+            unchanged   INTEGER NOT NULL DEFAULT 0,
+            failed      INTEGER NOT NULL DEFAULT 0,
+            message     VARCHAR
+        );
+        CREATE TABLE failures (
+            url             VARCHAR PRIMARY KEY,
+            source          VARCHAR NOT NULL,
+            stage           VARCHAR NOT NULL,
+            reason          VARCHAR NOT NULL,
+            attempts        INTEGER NOT NULL,
+            last_status     INTEGER,
+            first_failed_at TIMESTAMPTZ NOT NULL,
+            last_failed_at  TIMESTAMPTZ NOT NULL
+        );
+        """,
+    ),
+]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply the migrations the database has not recorded yet; return their versions."""
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version    INTEGER PRIMARY KEY,
+            name       VARCHAR NOT NULL,
+            applied_at TIMESTAMPTZ NOT NULL
+        )
+        """
+    )
+    done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    applied = []
+    for version, name, sql in MIGRATIONS:
+        if version in done:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql)
+            con.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                [version, name, datetime.now(UTC)],
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(version)
+    return applied

@@ -1,0 +1,347 @@
+"""Opening the DuckDB warehouse and loading records into it, in bulk and idempotently."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from extractors.records import Article
+from extractors.version import EXTRACTOR_VERSION
+from storage.errors import StorageError
+from storage.migrations import migrate
+from storage.records import Failure, LoadCounts, Page
+
+DEFAULT_DB = "warehouse.duckdb"
+TIMEZONE = "Asia/Ho_Chi_Minh"
+
+
+def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
+    """The warehouse file: ``db`` if given, else ``$BULLETIN_DB``, else ./warehouse.duckdb."""
+    return Path(db or os.environ.get("BULLETIN_DB") or DEFAULT_DB)
+
+
+def connect(
+    db: str | os.PathLike[str] | None = None, *, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; a writable connection is migrated to the latest schema."""
+    path = resolve_db_path(db)
+    if read_only and not path.exists():
+        raise StorageError(
+            f"no warehouse at {path}: run `bulletin ingest` (or `bulletin demo`) first, "
+            "or point --db / BULLETIN_DB at one"
+        )
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as exc:
+        raise StorageError(f"cannot open warehouse {path}: {exc}") from exc
+    con.execute(f"SET TimeZone = '{TIMEZONE}'")
+    if not read_only:
+        migrate(con)
+    return con
+
+
+def article_id(canonical_url: str) -> str:
+    """The stable id of an article: a hash of its canonical URL."""
+    return hashlib.sha256(canonical_url.encode("utf-8")).hexdigest()[:16]
+
+
+def content_hash(article: Article) -> str:
+    """A hash of everything extraction produced, so a re-load can tell what changed."""
+    data = article.to_dict()
+    data.pop("url")
+    blob = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+_TS = pa.timestamp("us", tz="UTC")
+
+_ARTICLE_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("source", pa.string()),
+        ("url", pa.string()),
+        ("canonical_url", pa.string()),
+        ("title", pa.string()),
+        ("published_at", _TS),
+        ("lead", pa.string()),
+        ("body_text", pa.string()),
+        ("author", pa.string()),
+        ("source_unit", pa.string()),
+        ("category", pa.string()),
+        ("language", pa.string()),
+        ("profile", pa.string()),
+        ("warnings", pa.list_(pa.string())),
+        ("content_hash", pa.string()),
+        ("extractor_version", pa.string()),
+        ("first_seen_at", _TS),
+        ("updated_at", _TS),
+    ]
+)
+_FIGURE_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("ordinal", pa.int32()),
+        ("src", pa.string()),
+        ("caption", pa.string()),
+        ("credit", pa.string()),
+        ("alt", pa.string()),
+    ]
+)
+_ATTACHMENT_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("ordinal", pa.int32()),
+        ("url", pa.string()),
+        ("label", pa.string()),
+        ("kind", pa.string()),
+    ]
+)
+_PAGE_SCHEMA = pa.schema(
+    [
+        ("url", pa.string()),
+        ("source", pa.string()),
+        ("kind", pa.string()),
+        ("status", pa.int32()),
+        ("fetched_at", _TS),
+        ("bytes", pa.int64()),
+        ("content_hash", pa.string()),
+        ("content_type", pa.string()),
+    ]
+)
+_FAILURE_SCHEMA = pa.schema(
+    [
+        ("url", pa.string()),
+        ("source", pa.string()),
+        ("stage", pa.string()),
+        ("reason", pa.string()),
+        ("last_status", pa.int32()),
+    ]
+)
+
+
+def _table(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+class _Registered:
+    """Registers Arrow tables under view names for one statement block, then drops them."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, **tables: pa.Table) -> None:
+        self.con = con
+        self.tables = tables
+
+    def __enter__(self) -> None:
+        for name, table in self.tables.items():
+            self.con.register(name, table)
+
+    def __exit__(self, *exc: object) -> None:
+        for name in self.tables:
+            self.con.unregister(name)
+
+
+class _Transaction:
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def __enter__(self) -> None:
+        self.con.execute("BEGIN TRANSACTION")
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        self.con.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def save_articles(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    articles: Sequence[Article],
+    *,
+    now: datetime | None = None,
+) -> LoadCounts:
+    """Upsert articles with their figures and attachments; unchanged ones are left alone."""
+    if not articles:
+        return LoadCounts()
+    now = now or datetime.now(UTC)
+    by_id: dict[str, tuple[Article, str]] = {}
+    for art in articles:  # the same article reached twice in a batch counts once
+        by_id[article_id(art.canonical_url)] = (art, content_hash(art))
+    ids = list(by_id)
+    existing = dict(
+        con.execute(
+            "SELECT article_id, content_hash FROM articles WHERE list_contains(?, article_id)",
+            [ids],
+        ).fetchall()
+    )
+    changed = [i for i in ids if existing.get(i) != by_id[i][1]]
+    counts = LoadCounts(
+        new=sum(1 for i in changed if i not in existing),
+        updated=sum(1 for i in changed if i in existing),
+        unchanged=len(ids) - len(changed),
+    )
+    if not changed:
+        return counts
+    article_rows: list[dict[str, Any]] = []
+    figure_rows: list[dict[str, Any]] = []
+    attachment_rows: list[dict[str, Any]] = []
+    for aid in changed:
+        art, chash = by_id[aid]
+        article_rows.append(
+            {
+                "article_id": aid,
+                "source": source,
+                "url": art.url,
+                "canonical_url": art.canonical_url,
+                "title": art.title,
+                "published_at": art.published_at,
+                "lead": art.lead,
+                "body_text": art.body_text,
+                "author": art.author,
+                "source_unit": art.source_unit,
+                "category": art.category,
+                "language": art.language,
+                "profile": art.profile,
+                "warnings": list(art.warnings),
+                "content_hash": chash,
+                "extractor_version": EXTRACTOR_VERSION,
+                "first_seen_at": now,
+                "updated_at": now,
+            }
+        )
+        figure_rows.extend({"article_id": aid, **fig.to_dict()} for fig in art.figures)
+        attachment_rows.extend({"article_id": aid, **att.to_dict()} for att in art.attachments)
+    tables = {
+        "_batch_articles": _table(article_rows, _ARTICLE_SCHEMA),
+        "_batch_figures": _table(figure_rows, _FIGURE_SCHEMA),
+        "_batch_attachments": _table(attachment_rows, _ATTACHMENT_SCHEMA),
+    }
+    update_cols = [f.name for f in _ARTICLE_SCHEMA if f.name not in ("article_id", "first_seen_at")]
+    assignments = ", ".join(f"{c} = excluded.{c}" for c in update_cols)
+    with _Registered(con, **tables), _Transaction(con):
+        con.execute(
+            f"INSERT INTO articles SELECT * FROM _batch_articles "
+            f"ON CONFLICT (article_id) DO UPDATE SET {assignments}"
+        )
+        for child in ("figures", "attachments"):
+            con.execute(
+                f"DELETE FROM {child} WHERE article_id IN (SELECT article_id FROM _batch_articles)"
+            )
+            con.execute(f"INSERT INTO {child} SELECT * FROM _batch_{child}")
+        con.execute("DELETE FROM failures WHERE url IN (SELECT url FROM _batch_articles)")
+    return counts
+
+
+def save_pages(con: duckdb.DuckDBPyConnection, pages: Sequence[Page]) -> None:
+    """Record the latest fetch of each URL."""
+    if not pages:
+        return
+    latest = {p.url: p.to_dict() for p in pages}
+    table = _table(list(latest.values()), _PAGE_SCHEMA)
+    cols = [f.name for f in _PAGE_SCHEMA if f.name != "url"]
+    assignments = ", ".join(f"{c} = excluded.{c}" for c in cols)
+    with _Registered(con, _batch_pages=table):
+        con.execute(
+            f"INSERT INTO pages SELECT * FROM _batch_pages "
+            f"ON CONFLICT (url) DO UPDATE SET {assignments}"
+        )
+
+
+def record_failures(
+    con: duckdb.DuckDBPyConnection,
+    failures: Sequence[Failure],
+    *,
+    now: datetime | None = None,
+) -> None:
+    """Record failures, one row per URL; a repeated failure counts one more attempt."""
+    if not failures:
+        return
+    now = now or datetime.now(UTC)
+    latest = {f.url: f.to_dict() for f in failures}
+    table = _table(list(latest.values()), _FAILURE_SCHEMA)
+    with _Registered(con, _batch_failures=table):
+        con.execute(
+            """
+            INSERT INTO failures
+            SELECT url, source, stage, reason, 1, last_status, $now, $now FROM _batch_failures
+            ON CONFLICT (url) DO UPDATE SET
+                stage = excluded.stage, reason = excluded.reason,
+                attempts = failures.attempts + 1, last_status = excluded.last_status,
+                last_failed_at = excluded.last_failed_at
+            """,
+            {"now": now},
+        )
+
+
+def known_article_urls(con: duckdb.DuckDBPyConnection, source: str) -> set[str]:
+    """URLs (as fetched and canonical) of the articles already stored for a source."""
+    rows = con.execute(
+        "SELECT url, canonical_url FROM articles WHERE source = ?", [source]
+    ).fetchall()
+    return {u for row in rows for u in row}
+
+
+def retryable_failures(con: duckdb.DuckDBPyConnection, source: str, max_attempts: int) -> list[str]:
+    """Article URLs of a source that failed fewer than ``max_attempts`` times."""
+    rows = con.execute(
+        "SELECT url FROM failures WHERE source = ? AND stage <> 'discover' AND attempts < ? "
+        "ORDER BY url",
+        [source, max_attempts],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def failed_urls(con: duckdb.DuckDBPyConnection, source: str) -> set[str]:
+    """Every URL of a source that is recorded as a failure."""
+    rows = con.execute("SELECT url FROM failures WHERE source = ?", [source]).fetchall()
+    return {r[0] for r in rows}
+
+
+def last_success_started_at(con: duckdb.DuckDBPyConnection, source: str) -> datetime | None:
+    """When the last successful run that covered ``source`` started."""
+    row = con.execute(
+        "SELECT max(started_at) FROM runs WHERE status = 'completed' AND list_contains(sources, ?)",
+        [source],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def start_run(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    flow: str,
+    sources: Iterable[str],
+    *,
+    date_from: object = None,
+    date_to: object = None,
+    now: datetime | None = None,
+) -> None:
+    """Record that a run started."""
+    con.execute(
+        "INSERT INTO runs (run_id, flow, sources, started_at, status, date_from, date_to) "
+        "VALUES (?, ?, ?, ?, 'running', ?, ?)",
+        [run_id, flow, list(sources), now or datetime.now(UTC), date_from, date_to],
+    )
+
+
+def finish_run(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    status: str,
+    counts: dict[str, int],
+    *,
+    message: str | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Record how a run ended and what it counted."""
+    cols = ("discovered", "fetched", "new", "updated", "unchanged", "failed")
+    sets = ", ".join(f"{c} = ?" for c in cols)
+    con.execute(
+        f"UPDATE runs SET status = ?, finished_at = ?, message = ?, {sets} WHERE run_id = ?",
+        [status, now or datetime.now(UTC), message, *(counts.get(c, 0) for c in cols), run_id],
+    )

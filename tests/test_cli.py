@@ -1,0 +1,131 @@
+"""The command line: sql and extract, their outputs and errors, and no Prefect import."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import unicodedata
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from extractors.records import Article, Figure
+from flows.cli import main
+from storage.warehouse import connect, save_articles
+
+ICT = timezone(timedelta(hours=7))
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "w.duckdb"
+    con = connect(path)
+    article = Article(
+        url="http://p.test/a",
+        canonical_url="http://p.test/a",
+        title="Hội nghị tập huấn",
+        published_at=datetime(2026, 10, 30, 14, 5, tzinfo=ICT),
+        lead=None,
+        body_text="Nội dung.",
+        author="Minh Anh",
+        figures=(Figure(1, "http://p.test/1.jpg", "Quang cảnh", "Minh Anh", None),),
+        profile="liferay-6.2",
+    )
+    save_articles(con, "s", [article], now=datetime(2026, 11, 1, tzinfo=UTC))
+    con.close()
+    return path
+
+
+QUERY = "SELECT title, published_at, author FROM articles"
+
+
+def test_sql_table(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sql", "--db", str(db), QUERY]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "+-------------------+---------------------------+----------+",
+        "| title             | published_at              | author   |",
+        "+-------------------+---------------------------+----------+",
+        "| Hội nghị tập huấn | 2026-10-30T14:05:00+07:00 | Minh Anh |",
+        "+-------------------+---------------------------+----------+",
+        "(1 row)",
+    ]
+
+
+def test_sql_csv_and_json(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sql", "--db", str(db), "--format", "csv", QUERY]) == 0
+    assert capsys.readouterr().out == (
+        "title,published_at,author\nHội nghị tập huấn,2026-10-30T14:05:00+07:00,Minh Anh\n"
+    )
+    assert main(["sql", "--db", str(db), "--format", "json", QUERY + ", figures_n"]) == 1
+    assert "figures_n" in capsys.readouterr().err
+    query = "SELECT a.title, f.caption, f.credit FROM articles a JOIN figures f USING (article_id)"
+    assert main(["sql", "--db", str(db), "--format", "json", query]) == 0
+    assert json.loads(capsys.readouterr().out) == [
+        {"title": "Hội nghị tập huấn", "caption": "Quang cảnh", "credit": "Minh Anh"}
+    ]
+
+
+def test_sql_without_a_warehouse_says_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["sql", "--db", str(tmp_path / "none.duckdb"), "SELECT 1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("bulletin sql: no warehouse at ")
+    assert "run `bulletin ingest`" in err
+
+
+def test_sql_is_read_only(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sql", "--db", str(db), "DELETE FROM articles"]) == 1
+    assert "read-only" in capsys.readouterr().err
+
+
+def test_sql_and_extract_do_not_import_prefect(db: Path, tmp_path: Path) -> None:
+    page = tmp_path / "p.html"
+    page.write_text(
+        "<html><head><title>Tin A</title></head><body><article><h1>Tin A</h1>"
+        "<p>Ngày 06/05/2022, huyện tổ chức hội nghị tổng kết công tác năm với nhiều nội dung."
+        "</p></article></body></html>",
+        encoding="utf-8",
+    )
+    code = (
+        "import sys\n"
+        "from flows.cli import main\n"
+        f"main(['sql', '--db', {str(db)!r}, 'SELECT 1'])\n"
+        f"main(['extract', {str(page)!r}])\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('prefect', 'httpx'))\n"
+        "print('IMPORTED', bad)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.splitlines()[-1] == "IMPORTED []"
+
+
+def test_extract_seed_json_matches_the_gold(shared_dir: Path) -> None:
+    gold = json.loads((shared_dir / "gold" / "seed-vo-nhai.json").read_text(encoding="utf-8"))
+    page = shared_dir / "corpus" / "seed" / "vo-nhai-nghi-quyet-35.html"
+    out = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "extract", str(page), "--url", gold["url"], "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    lines = out.splitlines()
+    assert len(lines) == 1
+    got = json.loads(lines[0])
+
+    def nfc(text: str) -> str:
+        return unicodedata.normalize("NFC", text)
+
+    for key in ("title", "published_at", "lead", "author", "source_unit"):
+        assert got[key] == nfc(gold[key]), key
+    assert [nfc(f["caption"]) for f in gold["figures"]] == [f["caption"] for f in got["figures"]]
+    assert len(got["figures"]) == len(gold["figures"])
+    for want, have in zip(gold["figures"], got["figures"], strict=True):
+        assert have["ordinal"] == want["ordinal"]
+        assert (
+            have["src"]
+            == "https://vonhai.thainguyen.gov.vn/documents/20181/1283421" + (want["src_endswith"])
+        )

@@ -1,0 +1,207 @@
+"""End to end: the sample portal over real HTTP → Prefect flows → DuckDB → SQL."""
+
+from __future__ import annotations
+
+import io
+import re
+import socket
+from contextlib import redirect_stdout
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.backfill import backfill
+from flows.cli import main
+from flows.nightly import nightly
+
+pytestmark = pytest.mark.slow
+
+ICT = timezone(timedelta(hours=7))
+COUNTS = ("discovered", "fetched", "new", "updated", "unchanged", "failed")
+TABLES = ("articles", "figures", "attachments", "pages", "failures")
+
+
+def counts(result: dict[str, object]) -> dict[str, object]:
+    return {k: result[k] for k in COUNTS}
+
+
+def table_counts(db: Path) -> dict[str, int]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}  # type: ignore[index]
+    finally:
+        con.close()
+
+
+def test_nightly_ingests_the_portal_and_records_every_failure(
+    prefect_harness: None, portal, tmp_path: Path, write_sources
+) -> None:
+    sample, base_url = portal
+    sources = write_sources(tmp_path, base_url, extra_listing="/khong-ton-tai")
+    db = tmp_path / "w.duckdb"
+
+    result = nightly(sources=["sample"], db=str(db), sources_file=str(sources))
+
+    assert counts(result) == {
+        "discovered": 60,
+        "fetched": 60,
+        "new": 58,
+        "updated": 0,
+        "unchanged": 0,
+        "failed": 3,
+    }
+    con = duckdb.connect(str(db), read_only=True)
+    con.execute("SET TimeZone = 'Asia/Ho_Chi_Minh'")
+    known = sample.article(KNOWN_INDEX)
+    url = base_url + known.path
+    row = con.execute(
+        "SELECT url, canonical_url, title, published_at, lead, author, source_unit, category, "
+        "language, profile, warnings FROM articles WHERE url = ?",
+        [url],
+    ).fetchall()
+    assert row == [(url, url, *KNOWN_ROW)]
+    body = con.execute("SELECT body_text FROM articles WHERE url = ?", [url]).fetchone()
+    assert body == ("\n\n".join(known.paragraphs),)
+    figures = con.execute(
+        "SELECT f.ordinal, f.src, f.caption, f.credit FROM figures f "
+        "JOIN articles a USING (article_id) WHERE a.url = ? ORDER BY f.ordinal",
+        [url],
+    ).fetchall()
+    assert figures == [(o, base_url + src, cap, credit) for o, src, cap, credit in KNOWN_FIGURES]
+
+    # Every article the listings link to ends in exactly one of articles or failures.
+    stored = {r[0] for r in con.execute("SELECT url FROM articles").fetchall()}
+    failures = con.execute(
+        "SELECT url, source, stage, reason, attempts, last_status FROM failures ORDER BY url"
+    ).fetchall()
+    broken = {base_url + a.path for a in sample.articles if a.malformed or a.missing}
+    assert stored == {base_url + a.path for a in sample.articles} - broken
+    malformed = next(a for a in sample.articles if a.malformed)
+    missing = next(a for a in sample.articles if a.missing)
+    assert failures == sorted(
+        [
+            (base_url + "/khong-ton-tai", "sample", "discover", "HTTP 404 Not Found", 1, 404),
+            (base_url + missing.path, "sample", "fetch", "HTTP 404 Not Found", 1, 404),
+            (base_url + malformed.path, "sample", "extract", MALFORMED_REASON, 1, 200),
+        ]
+    )
+    run = con.execute(
+        "SELECT flow, sources, status, discovered, fetched, new, failed FROM runs"
+    ).fetchall()
+    assert run == [("nightly", ["sample"], "completed", 60, 60, 58, 3)]
+    con.close()
+
+    # The next night: nothing new, the two broken pages retried once more.
+    again = nightly(sources=["sample"], db=str(db), sources_file=str(sources))
+    assert counts(again) == {
+        "discovered": 0,
+        "fetched": 2,
+        "new": 0,
+        "updated": 0,
+        "unchanged": 0,
+        "failed": 3,
+    }
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT attempts FROM failures ORDER BY url").fetchall() == [(2,)] * 3
+    con.close()
+
+
+def test_backfill_adds_exactly_the_articles_dated_in_the_range(
+    prefect_harness: None, portal, tmp_path: Path, write_sources
+) -> None:
+    sample, base_url = portal
+    sources = write_sources(tmp_path, base_url)
+    db = tmp_path / "w.duckdb"
+    first, last = date(2026, 10, 1), date(2026, 10, 20)
+
+    result = backfill(
+        source="sample", date_from=first, date_to=last, db=str(db), sources_file=str(sources)
+    )
+
+    in_range = [a for a in sample.articles if first <= a.published_at.date() <= last]
+    good = {base_url + a.path for a in in_range if not (a.malformed or a.missing)}
+    assert len(good) == BACKFILL_EXPECTED
+    con = duckdb.connect(str(db), read_only=True)
+    stored = {r[0] for r in con.execute("SELECT url FROM articles").fetchall()}
+    assert stored == good
+    assert result["new"] == len(good)
+    runs = con.execute("SELECT flow, date_from, date_to, status FROM runs").fetchall()
+    assert runs == [("backfill", first, last, "completed")]
+    con.close()
+
+    # Re-running the same backfill adds nothing.
+    again = backfill(
+        source="sample", date_from=first, date_to=last, db=str(db), sources_file=str(sources)
+    )
+    assert (again["new"], again["updated"]) == (0, 0)
+
+
+def test_demo_twice_leaves_the_same_rows(
+    prefect_harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BULLETIN_SAMPLE_URL", "unset")  # restored after the demo sets it
+    monkeypatch.delenv("BULLETIN_SOURCES", raising=False)
+    db = tmp_path / "warehouse.duckdb"
+    with socket.socket() as probe:  # a free port, the same for both demos
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    outputs = []
+    for _ in range(2):
+        out = io.StringIO()
+        with redirect_stdout(out):
+            assert main(["demo", "--db", str(db), "--port", str(port)]) == 0
+        outputs.append(out.getvalue())
+        if len(outputs) == 1:
+            first_counts = table_counts(db)
+    assert table_counts(db) == first_counts
+    assert first_counts["articles"] == 58
+    con = duckdb.connect(str(db), read_only=True)
+    runs = con.execute(
+        "SELECT discovered, new, updated, failed FROM runs ORDER BY started_at"
+    ).fetchall()
+    con.close()
+    assert runs == [(60, 58, 0, 2), (0, 0, 0, 2)]
+    assert re.search(r"Rows: articles 58, figures \d+, attachments 0", outputs[0])
+    assert "Example query: articles and figures per category" in outputs[1]
+
+
+# Article 12 of the default sample portal ending 2026-11-20: three figures, one in each
+# caption style, two with a photo credit.
+KNOWN_INDEX = 12
+KNOWN_ROW: tuple[object, ...] = (
+    "Thôn Đồng Chòi xã Thượng Lâm ra mắt câu lạc bộ dưỡng sinh",
+    datetime(2026, 11, 2, 17, 28, tzinfo=ICT),
+    "Thực hiện Hướng dẫn số 324/HD-UBND ngày 25/7/2026 của UBND huyện về bảo tồn và phát huy "
+    "giá trị văn hóa truyền thống các dân tộc, huyện Đồng Lâm đã tổ chức nhiều hoạt động văn "
+    "hóa, văn nghệ, thể dục thể thao, góp phần nâng cao đời sống tinh thần của Nhân dân.",
+    "Bích Ngọc",
+    "Trung tâm Văn hóa, Thể thao - Truyền thông Đồng Lâm",
+    "Văn hóa - Xã hội",
+    "vi",
+    "liferay-6.2",
+    [],
+)
+KNOWN_FIGURES: list[tuple[int, str, str, str | None]] = [
+    (
+        1,
+        "/documents/20181/1283400/anh1.jpg/c6f14ad6-be12-46fb-a37c-59695b1e1494?t=1793614620000",
+        "Các vận động viên tranh tài môn kéo co tại giải thể thao huyện Đồng Lâm năm 2026",
+        "Minh Khôi",
+    ),
+    (
+        2,
+        "/documents/20181/1283400/anh2.jpg/833c8a0d-a963-4ff1-8002-bde7462718cf?t=1793614620000",
+        "Trò chơi ném còn thu hút đông đảo người dân tham gia",
+        "Mạnh Cường",
+    ),
+    (
+        3,
+        "/documents/20181/1283400/anh3.jpg/edcd7199-7e34-48bb-b9b3-e7a3e0f4b4ad?t=1793614620000",
+        "Tiết mục hát Then, đàn tính tại lễ hội xã Thượng Lâm",
+        None,
+    ),
+]
+MALFORMED_REASON = "no title found"
+BACKFILL_EXPECTED = 13

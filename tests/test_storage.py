@@ -1,0 +1,147 @@
+"""The warehouse: migrations, idempotent bulk loads, failures that never vanish."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from extractors.records import Article, Attachment, Figure
+from storage.errors import StorageError
+from storage.migrations import MIGRATIONS
+from storage.records import Failure, LoadCounts, Page
+from storage.warehouse import (
+    article_id,
+    connect,
+    record_failures,
+    save_articles,
+    save_pages,
+)
+
+ICT = timezone(timedelta(hours=7))
+T0 = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
+
+
+def sample_article(title: str = "Huyện tổ chức hội nghị", figures: int = 2) -> Article:
+    return Article(
+        url="http://portal.test/tin/a-1",
+        canonical_url="http://portal.test/tin/a-1",
+        title=title,
+        published_at=datetime(2026, 10, 30, 14, 5, tzinfo=ICT),
+        lead="Tóm tắt.",
+        body_text="Đoạn một.\n\nĐoạn hai.",
+        author="Minh Anh",
+        source_unit="Trung tâm Truyền thông",
+        figures=tuple(
+            Figure(i, f"http://portal.test/img/{i}.jpg", f"Chú thích {i}", None, "")
+            for i in range(1, figures + 1)
+        ),
+        attachments=(Attachment(1, "http://portal.test/kh.pdf", "Kế hoạch", "pdf"),),
+        category="Tin tức",
+        language="vi",
+        profile="liferay-6.2",
+    )
+
+
+@pytest.fixture
+def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    connection = connect(tmp_path / "w.duckdb")
+    yield connection
+    connection.close()
+
+
+def test_migrations_are_recorded_once(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    connect(path).close()
+    con = connect(path)
+    rows = con.execute("SELECT version, name FROM schema_migrations").fetchall()
+    assert rows == [(v, n) for v, n, _ in MIGRATIONS]
+
+
+def test_read_only_open_of_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StorageError, match="no warehouse at .*missing.duckdb"):
+        connect(tmp_path / "missing.duckdb", read_only=True)
+
+
+def test_save_is_idempotent_and_keeps_whole_rows(con: duckdb.DuckDBPyConnection) -> None:
+    art = sample_article()
+    assert save_articles(con, "s", [art], now=T0) == LoadCounts(new=1)
+    assert save_articles(con, "s", [art, art], now=T0 + timedelta(days=1)) == LoadCounts(
+        unchanged=1
+    )
+    aid = article_id(art.canonical_url)
+    row = con.execute(
+        "SELECT article_id, source, title, published_at, lead, body_text, author, source_unit,"
+        " category, language, profile, warnings, first_seen_at, updated_at FROM articles"
+    ).fetchall()
+    assert row == [
+        (
+            aid,
+            "s",
+            "Huyện tổ chức hội nghị",
+            datetime(2026, 10, 30, 14, 5, tzinfo=ICT),
+            "Tóm tắt.",
+            "Đoạn một.\n\nĐoạn hai.",
+            "Minh Anh",
+            "Trung tâm Truyền thông",
+            "Tin tức",
+            "vi",
+            "liferay-6.2",
+            [],
+            T0,
+            T0,
+        )
+    ]
+    assert con.execute("SELECT * FROM figures ORDER BY ordinal").fetchall() == [
+        (aid, 1, "http://portal.test/img/1.jpg", "Chú thích 1", None, ""),
+        (aid, 2, "http://portal.test/img/2.jpg", "Chú thích 2", None, ""),
+    ]
+    assert con.execute("SELECT * FROM attachments").fetchall() == [
+        (aid, 1, "http://portal.test/kh.pdf", "Kế hoạch", "pdf")
+    ]
+
+
+def test_changed_article_is_updated_and_its_figures_replaced(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    save_articles(con, "s", [sample_article()], now=T0)
+    later = T0 + timedelta(hours=5)
+    changed = sample_article(title="Huyện tổ chức hội nghị (cập nhật)", figures=1)
+    assert save_articles(con, "s", [changed], now=later) == LoadCounts(updated=1)
+    assert con.execute("SELECT title, first_seen_at, updated_at FROM articles").fetchall() == [
+        ("Huyện tổ chức hội nghị (cập nhật)", T0, later)
+    ]
+    assert con.execute("SELECT ordinal FROM figures").fetchall() == [(1,)]
+
+
+def test_failures_count_attempts_and_clear_on_success(con: duckdb.DuckDBPyConnection) -> None:
+    url = "http://portal.test/tin/a-1"
+    failure = Failure(url, "s", "fetch", "HTTP 503 Service Unavailable after 3 attempts", 503)
+    record_failures(con, [failure], now=T0)
+    record_failures(con, [failure], now=T0 + timedelta(days=1))
+    assert con.execute("SELECT * FROM failures").fetchall() == [
+        (
+            url,
+            "s",
+            "fetch",
+            "HTTP 503 Service Unavailable after 3 attempts",
+            2,
+            503,
+            T0,
+            T0 + timedelta(days=1),
+        )
+    ]
+    save_articles(con, "s", [sample_article()], now=T0)
+    assert con.execute("SELECT count(*) FROM failures").fetchone() == (0,)
+
+
+def test_pages_keep_the_latest_fetch_per_url(con: duckdb.DuckDBPyConnection) -> None:
+    first = Page("http://p/a", "s", "article", 200, T0, 10, "h1", "text/html")
+    second = Page("http://p/a", "s", "article", 200, T0 + timedelta(days=1), 12, "h2", "text/html")
+    save_pages(con, [first])
+    save_pages(con, [second])
+    assert con.execute("SELECT * FROM pages").fetchall() == [
+        ("http://p/a", "s", "article", 200, T0 + timedelta(days=1), 12, "h2", "text/html")
+    ]
