@@ -1,0 +1,78 @@
+"""Discovery against the sample portal over HTTP: where the walk stops, what it returns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flows.discover import discover
+from flows.http import make_client
+from flows.sources import load_sources
+
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def listing_requests(sample, before: int) -> list[str]:
+    return [path for _, _, path, _ in sample.requests[before:]]
+
+
+def test_walks_every_page_newest_first(portal, tmp_path: Path, write_sources: Callable) -> None:
+    sample, base_url = portal
+    source = load_sources(write_sources(tmp_path, base_url)).get("sample")
+    with make_client() as client:
+        found = discover(client, source)
+    assert [item.url for item in found.items] == [
+        base_url + a.path
+        for slug in ("tin-tuc-su-kien", "kinh-te", "van-hoa-xa-hoi")
+        for a in sample.articles
+        if a.category_slug == slug
+    ]
+    assert [item.published_at for item in found.items[:2]] == [
+        a.published_at for a in sample.articles if a.category_slug == "tin-tuc-su-kien"
+    ][:2]
+    assert found.failures == []
+    assert [p.kind for p in found.pages] == ["listing"] * 7  # 3 + 2 + 2 pages of 10
+
+
+def test_stops_at_since_and_at_a_page_of_known_urls(
+    portal, tmp_path: Path, write_sources: Callable
+) -> None:
+    sample, base_url = portal
+    source = load_sources(write_sources(tmp_path, base_url)).get("sample")
+    since = datetime(2026, 11, 1, tzinfo=HCM)
+    news = [a for a in sample.articles if a.category_slug == "tin-tuc-su-kien"]
+    with make_client() as client:
+        found = discover(client, source, since=since)
+        assert {i.url for i in found.items} == {
+            base_url + a.path for a in sample.articles if a.published_at >= since
+        }
+        assert len(found.pages) == 3  # page 1 of each listing reaches past `since`
+
+        known = {base_url + a.path for a in news[:10]}
+        mark = len(sample.requests)
+        found = discover(client, source, known=known)
+        first_pages = listing_requests(sample, mark)
+    assert first_pages[0] == "/tin-tuc-su-kien"
+    assert sum(p.startswith("/tin-tuc-su-kien") for p in first_pages) == 1
+    assert not {i.url for i in found.items} & known
+
+
+def test_a_missing_listing_is_a_failure_and_the_others_go_on(
+    portal, tmp_path: Path, write_sources: Callable
+) -> None:
+    sample, base_url = portal
+    path = write_sources(tmp_path, base_url, extra_listing="/khong-ton-tai")
+    source = load_sources(path).get("sample")
+    with make_client() as client:
+        found = discover(client, source, since=datetime(2026, 11, 15, tzinfo=HCM))
+    assert [(f.url, f.stage, f.reason, f.last_status) for f in found.failures] == [
+        (base_url + "/khong-ton-tai", "discover", "HTTP 404 Not Found", 404)
+    ]
+    assert [i.url for i in found.items] == [
+        base_url + a.path
+        for slug in ("tin-tuc-su-kien", "kinh-te", "van-hoa-xa-hoi")
+        for a in sample.articles
+        if a.category_slug == slug and a.published_at >= datetime(2026, 11, 15, tzinfo=HCM)
+    ]
