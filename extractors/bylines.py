@@ -33,9 +33,14 @@ _CREDITED = re.compile(
     r"^(?:Tin|Bài|Ảnh|Video|Clip|Bài và ảnh|Tin và ảnh)"
     r"(?:\s*(?:,|/|và|&|\+)\s*(?:ảnh|Ảnh|video|Video|clip))*\s*:\s*(?P<rest>.+)$"
 )
-_SOURCE = re.compile(r"^(?:Theo|Nguồn(?:\s+tin)?)\s*:?\s+(?P<source>.+)$")
+_STAFF_GROUP = re.compile(r"^Nhóm (?:PV|CTV|phóng viên|cộng tác viên)\s+\S.{0,40}$")
+_SOURCE = re.compile(r"^(?:Theo|Nguồn(?:\s+tin)?)\s*:?\s+(?P<source>.+)$", re.IGNORECASE)
 _WITH_UNIT = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<unit>[^()]+)\)$")
-_WITH_TIME = re.compile(r"^(?P<name>.+?)\s+\d{1,2}[:h]\d{2},?\s+\d{1,2}/\d{1,2}/\d{4}$")
+_TIME_DATE = r"\d{1,2}[:h]\d{2}(?::\d{2})?,?\s+(?:ngày\s+)?\d{1,2}[/.-]\d{1,2}[/.-]\d{4}"
+_DATE_TIME = r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4},?\s+(?:lúc\s+)?\d{1,2}[:h]\d{2}(?::\d{2})?"
+_WITH_TIME = re.compile(rf"^(?P<name>.+?)\s*[,|–-]?\s+(?:{_TIME_DATE}|{_DATE_TIME})$")
+_EMAIL = re.compile(r"\s*[(<\[]?\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*[)>\]]?")
+_PHOTO_PART = re.compile(r"\s*(?:[-–;,|]\s*)?(?:Ảnh|Video|Clip)\s*:.*$")
 _NAME_SEPARATOR = re.compile(r"\s*(?:,|-|–|&|\bvà\b)\s*")
 
 
@@ -78,18 +83,26 @@ def is_name(text: str) -> bool:
 
 def parse_byline(text: str, *, styled: bool = True) -> Byline | None:
     """The byline a paragraph states, or None; bare names need `styled` (bold/right)."""
-    text = clean(text).strip(" -–—")
-    if not text or len(text) > MAX_BYLINE or ends_sentence(text):
+    text = _EMAIL.sub("", clean(text)).strip(" -–—")
+    if text.startswith("(") and text.endswith(")") and text.count("(") == 1:
+        text = text[1:-1].strip()  # "(Theo TTXVN)"
+    if not text or len(text) > MAX_BYLINE:
         return None
-    if _STAFF.match(text):
+    match = _SOURCE.match(text)
+    if match and text[0].isupper():
+        source = match.group("source").strip()
+        if ends_sentence(source):  # "Theo Báo Thái Nguyên." but not a sentence
+            if "," in source or len(source.split()) > 8:
+                return None
+            source = source.rstrip(".")
+        return Byline(source_unit=source) if len(source) <= MAX_SOURCE else None
+    if ends_sentence(text):
+        return None
+    if _STAFF.match(text) or _STAFF_GROUP.match(text):
         return Byline(author=text)
     match = _CREDITED.match(text)
     if match:
-        return _person(match.group("rest")) or None
-    match = _SOURCE.match(text)
-    if match:
-        source = match.group("source").strip()
-        return Byline(source_unit=source) if len(source) <= MAX_SOURCE else None
+        return _person(_PHOTO_PART.sub("", match.group("rest"))) or None
     if not styled:
         return None
     return _person(text)
@@ -101,6 +114,7 @@ def _person(text: str) -> Byline | None:
     match = _WITH_UNIT.match(text)
     if match:
         name, unit = match.group("name").strip(), clean(match.group("unit"))
+        unit = re.sub(r"^(?:theo|nguồn)\s*:?\s+", "", unit, flags=re.IGNORECASE)  # "(theo X)"
         if is_name(name) or _STAFF.match(name):
             return Byline(author=name, source_unit=unit or None)
         return None
@@ -120,6 +134,9 @@ def take_closing_byline(body: list[Block], max_blocks: int = 3) -> Byline | None
             break
         last = body[-1]
         styled = last.emphasized or last.align == "right"
+        if styled and len(last.text.split()) <= 3 and is_cms_account(last.text):
+            body.pop()  # "admin admin" signed by the CMS: furniture, not an author
+            continue
         byline = parse_byline(last.text, styled=styled)
         if byline is None:
             break

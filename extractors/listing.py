@@ -9,10 +9,13 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup, Tag
 
 from extractors import generic
+from extractors.article import open_document
 from extractors.attachments import ATTACHMENT_KINDS
 from extractors.blocks import text_of
 from extractors.dates import DEFAULT_TZ, parse_vn_datetime, to_tz
-from extractors.document import parse_document
+from extractors.decoding import decode
+from extractors.document import Document
+from extractors.errors import ExtractionError
 from extractors.profiles import (
     GENERIC,
     NEXT_LABELS,
@@ -32,13 +35,29 @@ _CURRENT = frozenset({"active", "current", "selected"})
 
 
 def parse_listing(
-    html: bytes | str, url: str, *, profile: str | None = None, timezone: str = DEFAULT_TZ
+    html: bytes | str,
+    url: str,
+    *,
+    profile: str | None = None,
+    timezone: str = DEFAULT_TZ,
+    content_type: str | None = None,
 ) -> Listing:
-    """Items in page order (absolute URL, title, date or None) and the next page's URL."""
-    doc = parse_document(html, url)
+    """Items in page order (absolute URL, title, date or None) and the next page's URL.
+
+    `content_type` is the HTTP Content-Type header (its charset is tried first).
+    """
+    forced = get_profile(profile) if profile else None
+    text = decode(html, url, content_type)
+    try:
+        return _read(open_document(text, url), forced, to_tz(timezone))
+    except RecursionError:
+        raise ExtractionError(url, "page too deeply nested") from None
+
+
+def _read(doc: Document, forced: Profile | None, tz: tzinfo) -> Listing:
+    url = doc.url
     soup = doc.soup
-    chosen = get_profile(profile) if profile else detect_listing_profile(soup)
-    tz = to_tz(timezone)
+    chosen = forced or detect_listing_profile(soup)
     next_url = _next_url(soup, chosen, url)
     items = _profile_items(soup, chosen, url, tz)
     if not items and chosen is not GENERIC:

@@ -21,6 +21,9 @@ class Profile:
     signature: tuple[str, ...] = ()  # any match on an article page identifies the family
     title: tuple[str, ...] = ()
     date: tuple[str, ...] = ()
+    # elements whose `content`/`datetime` attribute holds the date, tried before `date`
+    # (a precise meta tag beats a visible date given to the minute)
+    date_attr: tuple[str, ...] = ()
     lead: tuple[str, ...] = ()
     body: tuple[str, ...] = ()  # of the matches of a selector, the one with most text wins
     byline: tuple[str, ...] = ()
@@ -241,6 +244,42 @@ BOX_NEWS = Profile(
     next_page=(*_LIFERAY_NEXT, ".pagination li", "ul.pager li"),
 )
 
+# VnExpress and the news sites built like it (fck_detail editor markup): the lead is
+# `p.description`, paragraphs are `p.Normal`, photos are `figure` (or the older
+# `table.tplCaption`) with a `p.Image` caption ending "Ảnh: X", and the byline is
+# `p.author_mail` or a closing right-aligned bold `p.Normal`.
+VNEXPRESS = Profile(
+    name="vnexpress",
+    signature=("article.fck_detail", ".fck_detail p.Normal", "p.author_mail"),
+    title=("h1.title-detail", "h1.title_news_detail", "h1.title-news"),
+    date_attr=(
+        'meta[itemprop="datePublished"]',
+        'meta[name="pubdate"]',
+        'meta[property="article:published_time"]',
+    ),
+    date=(".header-content span.date", "span.date", ".date-time", ".time"),
+    lead=("p.description", ".sidebar-1 .description", "h2.description"),
+    body=("article.fck_detail", ".fck_detail"),
+    byline=("p.author_mail strong", "p.author_mail", ".author_mail"),
+    boilerplate=(
+        "[data-component-type]",
+        ".box-tinlienquanv2",
+        ".box_brief_info",
+        ".box_embed_video_parent",
+        ".box-tag",
+        ".tags",
+        ".social_pin",
+        ".list-news",
+        ".banner-ads",
+        "#article-end ~ *",
+    ),
+    category=("ul.breadcrumb li",),
+    listing_item=("article.item-news", ".item-news"),
+    item_link=("h3.title-news a", "h2.title-news a", ".title-news a", "h3 a", "h2 a"),
+    item_date=(".time-count span", ".time-public", "span.time"),
+    next_page=("#pagination a", ".pagination a", "a.next-page", "a.btn-page.next-page"),
+)
+
 GENERIC = Profile(
     name="generic",
     date=(
@@ -275,7 +314,9 @@ GENERIC = Profile(
 )
 
 # Detection order: most specific signature first; `generic` always matches.
-PROFILES: dict[str, Profile] = {p.name: p for p in (LIFERAY_61, LIFERAY_62, BOX_NEWS, GENERIC)}
+PROFILES: dict[str, Profile] = {
+    p.name: p for p in (LIFERAY_61, LIFERAY_62, BOX_NEWS, VNEXPRESS, GENERIC)
+}
 
 
 def get_profile(name: str) -> Profile:

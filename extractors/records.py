@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from extractors.facts import DocRef, Person, Stat
+
 
 @dataclass(frozen=True, slots=True)
 class Figure:
@@ -52,6 +54,10 @@ class Article:
     language: str | None = None
     profile: str = "generic"
     warnings: tuple[str, ...] = field(default=())
+    encoding_suspect: bool = False  # legacy TCVN3/VNI text suspected (see `warnings`)
+    stats: tuple[Stat, ...] = ()
+    doc_refs: tuple[DocRef, ...] = ()
+    people: tuple[Person, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: datetimes as ISO 8601 strings, nested records as dicts."""
@@ -70,6 +76,10 @@ class Article:
             "language": self.language,
             "profile": self.profile,
             "warnings": list(self.warnings),
+            "encoding_suspect": self.encoding_suspect,
+            "stats": [s.to_dict() for s in self.stats],
+            "doc_refs": [d.to_dict() for d in self.doc_refs],
+            "people": [p.to_dict() for p in self.people],
         }
 
 

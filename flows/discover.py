@@ -60,6 +60,7 @@ def discover(
                     fetched.final_url,
                     profile=source.extractor_profile,
                     timezone=source.timezone,
+                    content_type=fetched.content_type,
                 )
             except ExtractionError as exc:
                 found.failures.append(

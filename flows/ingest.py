@@ -65,6 +65,7 @@ def fetch_articles(
                 url,
                 profile=source.extractor_profile,
                 timezone=source.timezone,
+                content_type=fetched.content_type,
             )
         except ExtractionError as exc:
             batch.failures.append(Failure(url, source.name, "extract", exc.reason, fetched.status))

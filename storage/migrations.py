@@ -88,6 +88,68 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        2,
+        "facts: stats, doc_refs, people; encoding_suspect",
+        """
+        ALTER TABLE articles ADD COLUMN encoding_suspect BOOLEAN NOT NULL DEFAULT false;
+        CREATE TABLE stats (
+            article_id   VARCHAR NOT NULL,
+            ordinal      INTEGER NOT NULL,
+            value        DOUBLE NOT NULL,
+            value_high   DOUBLE,
+            total        DOUBLE,
+            unit         VARCHAR,
+            qualifier    VARCHAR NOT NULL,
+            period       VARCHAR,
+            text         VARCHAR NOT NULL,
+            sentence     VARCHAR NOT NULL,
+            field        VARCHAR NOT NULL,
+            start_offset INTEGER NOT NULL,
+            end_offset   INTEGER NOT NULL,
+            PRIMARY KEY (article_id, ordinal)
+        );
+        CREATE TABLE doc_refs (
+            article_id   VARCHAR NOT NULL,
+            ordinal      INTEGER NOT NULL,
+            number       VARCHAR NOT NULL,
+            type_code    VARCHAR,
+            type_name    VARCHAR,
+            issuer_code  VARCHAR,
+            year         INTEGER,
+            issued_on    DATE,
+            complete     BOOLEAN NOT NULL,
+            mentions     INTEGER NOT NULL,
+            text         VARCHAR NOT NULL,
+            field        VARCHAR NOT NULL,
+            start_offset INTEGER NOT NULL,
+            end_offset   INTEGER NOT NULL,
+            PRIMARY KEY (article_id, ordinal)
+        );
+        CREATE TABLE people (
+            article_id   VARCHAR NOT NULL,
+            ordinal      INTEGER NOT NULL,
+            name         VARCHAR NOT NULL,
+            title        VARCHAR NOT NULL,
+            quoted       BOOLEAN NOT NULL,
+            quote        VARCHAR,
+            sentence     VARCHAR NOT NULL,
+            field        VARCHAR NOT NULL,
+            start_offset INTEGER NOT NULL,
+            end_offset   INTEGER NOT NULL,
+            PRIMARY KEY (article_id, ordinal)
+        );
+        CREATE VIEW article_stats AS
+            SELECT a.source, a.published_at, a.title AS article_title, a.url, s.*
+            FROM stats s JOIN articles a USING (article_id);
+        CREATE VIEW article_doc_refs AS
+            SELECT a.source, a.published_at, a.title AS article_title, a.url, d.*
+            FROM doc_refs d JOIN articles a USING (article_id);
+        CREATE VIEW article_people AS
+            SELECT a.source, a.published_at, a.title AS article_title, a.url, p.*
+            FROM people p JOIN articles a USING (article_id);
+        """,
+    ),
 ]
 
 

@@ -83,6 +83,7 @@ _ARTICLE_SCHEMA = pa.schema(
         ("extractor_version", pa.string()),
         ("first_seen_at", _TS),
         ("updated_at", _TS),
+        ("encoding_suspect", pa.bool_()),
     ]
 )
 _FIGURE_SCHEMA = pa.schema(
@@ -104,6 +105,70 @@ _ATTACHMENT_SCHEMA = pa.schema(
         ("kind", pa.string()),
     ]
 )
+_OFFSETS = [("field", pa.string()), ("start_offset", pa.int32()), ("end_offset", pa.int32())]
+_STAT_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("ordinal", pa.int32()),
+        ("value", pa.float64()),
+        ("value_high", pa.float64()),
+        ("total", pa.float64()),
+        ("unit", pa.string()),
+        ("qualifier", pa.string()),
+        ("period", pa.string()),
+        ("text", pa.string()),
+        ("sentence", pa.string()),
+        *_OFFSETS,
+    ]
+)
+_DOC_REF_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("ordinal", pa.int32()),
+        ("number", pa.string()),
+        ("type_code", pa.string()),
+        ("type_name", pa.string()),
+        ("issuer_code", pa.string()),
+        ("year", pa.int32()),
+        ("issued_on", pa.date32()),
+        ("complete", pa.bool_()),
+        ("mentions", pa.int32()),
+        ("text", pa.string()),
+        *_OFFSETS,
+    ]
+)
+_PEOPLE_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("ordinal", pa.int32()),
+        ("name", pa.string()),
+        ("title", pa.string()),
+        ("quoted", pa.bool_()),
+        ("quote", pa.string()),
+        ("sentence", pa.string()),
+        *_OFFSETS,
+    ]
+)
+
+
+def _row(article_id: str, record: Any) -> dict[str, Any]:
+    """A child record as a row: its fields, with ``start``/``end`` as offset columns."""
+    data = {f: getattr(record, f) for f in record.__dataclass_fields__ if f not in ("start", "end")}
+    if hasattr(record, "start"):
+        data["start_offset"], data["end_offset"] = record.start, record.end
+    return {"article_id": article_id, **data}
+
+
+# Tables that hang off an article, keyed by (article_id, ordinal), replaced with it.
+# The table name is also the Article attribute that holds the records.
+_CHILDREN: tuple[tuple[str, pa.Schema], ...] = (
+    ("figures", _FIGURE_SCHEMA),
+    ("attachments", _ATTACHMENT_SCHEMA),
+    ("stats", _STAT_SCHEMA),
+    ("doc_refs", _DOC_REF_SCHEMA),
+    ("people", _PEOPLE_SCHEMA),
+)
+
 _PAGE_SCHEMA = pa.schema(
     [
         ("url", pa.string()),
@@ -165,7 +230,8 @@ def save_articles(
     *,
     now: datetime | None = None,
 ) -> LoadCounts:
-    """Upsert articles with their figures and attachments; unchanged ones are left alone."""
+    """Upsert articles with their child rows (figures, attachments, stats, doc_refs,
+    people); unchanged ones are left alone, a changed one has its children replaced."""
     if not articles:
         return LoadCounts()
     now = now or datetime.now(UTC)
@@ -188,8 +254,7 @@ def save_articles(
     if not changed:
         return counts
     article_rows: list[dict[str, Any]] = []
-    figure_rows: list[dict[str, Any]] = []
-    attachment_rows: list[dict[str, Any]] = []
+    child_rows: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in _CHILDREN}
     for aid in changed:
         art, chash = by_id[aid]
         article_rows.append(
@@ -212,27 +277,26 @@ def save_articles(
                 "extractor_version": EXTRACTOR_VERSION,
                 "first_seen_at": now,
                 "updated_at": now,
+                "encoding_suspect": art.encoding_suspect,
             }
         )
-        figure_rows.extend({"article_id": aid, **fig.to_dict()} for fig in art.figures)
-        attachment_rows.extend({"article_id": aid, **att.to_dict()} for att in art.attachments)
-    tables = {
-        "_batch_articles": _table(article_rows, _ARTICLE_SCHEMA),
-        "_batch_figures": _table(figure_rows, _FIGURE_SCHEMA),
-        "_batch_attachments": _table(attachment_rows, _ATTACHMENT_SCHEMA),
-    }
+        for name, _ in _CHILDREN:
+            child_rows[name].extend(_row(aid, rec) for rec in getattr(art, name))
+    tables = {"_batch_articles": _table(article_rows, _ARTICLE_SCHEMA)}
+    for name, schema in _CHILDREN:
+        tables[f"_batch_{name}"] = _table(child_rows[name], schema)
     update_cols = [f.name for f in _ARTICLE_SCHEMA if f.name not in ("article_id", "first_seen_at")]
     assignments = ", ".join(f"{c} = excluded.{c}" for c in update_cols)
     with _Registered(con, **tables), _Transaction(con):
         con.execute(
-            f"INSERT INTO articles SELECT * FROM _batch_articles "
+            f"INSERT INTO articles BY NAME SELECT * FROM _batch_articles "
             f"ON CONFLICT (article_id) DO UPDATE SET {assignments}"
         )
-        for child in ("figures", "attachments"):
+        for child, _ in _CHILDREN:
             con.execute(
                 f"DELETE FROM {child} WHERE article_id IN (SELECT article_id FROM _batch_articles)"
             )
-            con.execute(f"INSERT INTO {child} SELECT * FROM _batch_{child}")
+            con.execute(f"INSERT INTO {child} BY NAME SELECT * FROM _batch_{child}")
         con.execute("DELETE FROM failures WHERE url IN (SELECT url FROM _batch_articles)")
     return counts
 
@@ -247,7 +311,7 @@ def save_pages(con: duckdb.DuckDBPyConnection, pages: Sequence[Page]) -> None:
     assignments = ", ".join(f"{c} = excluded.{c}" for c in cols)
     with _Registered(con, _batch_pages=table):
         con.execute(
-            f"INSERT INTO pages SELECT * FROM _batch_pages "
+            f"INSERT INTO pages BY NAME SELECT * FROM _batch_pages "
             f"ON CONFLICT (url) DO UPDATE SET {assignments}"
         )
 

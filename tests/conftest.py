@@ -72,3 +72,18 @@ def _write_sources(tmp_path: Path, base_url: str, extra_listing: str | None = No
         encoding="utf-8",
     )
     return path
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite tests/golden/*.expected.json from the current output (then read the diff)",
+    )
+
+
+@pytest.fixture(scope="session")
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    """Whether golden tests rewrite their expected files instead of comparing."""
+    return bool(request.config.getoption("--update-golden"))

@@ -35,6 +35,14 @@ def table_counts(db: Path) -> dict[str, int]:
         con.close()
 
 
+def readme_queries() -> list[str]:
+    """The statements of the README's ```sql blocks."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sql\n(.*?)```", readme, flags=re.S)
+    assert blocks
+    return [q.strip() for b in blocks for q in b.split(";") if q.strip()]
+
+
 def test_nightly_ingests_the_portal_and_records_every_failure(
     prefect_harness: None, portal, tmp_path: Path, write_sources
 ) -> None:
@@ -71,6 +79,20 @@ def test_nightly_ingests_the_portal_and_records_every_failure(
     ).fetchall()
     assert figures == [(o, base_url + src, cap, credit) for o, src, cap, credit in KNOWN_FIGURES]
 
+    facts = {
+        table: con.execute(
+            f"SELECT {columns} FROM {table} t JOIN articles a USING (article_id) "
+            "WHERE a.url = ? ORDER BY t.ordinal",
+            [url],
+        ).fetchall()
+        for table, columns in (
+            ("stats", "t.value, t.value_high, t.total, t.unit, t.qualifier"),
+            ("doc_refs", "t.number, t.type_code, t.issuer_code, t.issued_on, t.mentions"),
+            ("people", "t.name, t.title, t.quoted"),
+        )
+    }
+    assert facts == KNOWN_FACTS
+
     # Every article the listings link to ends in exactly one of articles or failures.
     stored = {r[0] for r in con.execute("SELECT url FROM articles").fetchall()}
     failures = con.execute(
@@ -87,6 +109,9 @@ def test_nightly_ingests_the_portal_and_records_every_failure(
             (base_url + malformed.path, "sample", "extract", MALFORMED_REASON, 1, 200),
         ]
     )
+    # The README's example queries run on the warehouse as it stands.
+    for query in readme_queries():
+        con.execute(query).fetchall()
     run = con.execute(
         "SELECT flow, sources, status, discovered, fetched, new, failed FROM runs"
     ).fetchall()
@@ -203,5 +228,23 @@ KNOWN_FIGURES: list[tuple[int, str, str, str | None]] = [
         None,
     ),
 ]
+KNOWN_FACTS = {
+    "stats": [
+        (19638.0, None, None, "hộ gia đình", "="),
+        (94.0, None, None, "%", ">"),
+        (5300000000.0, None, None, "đồng", "="),
+        (95.0, None, None, "%", ">"),
+        (14.0, None, None, "homestay", "="),
+        (23675.0, None, None, "lượt khách", "="),
+        (6300000000.0, None, None, "đồng", ">"),
+    ],
+    "doc_refs": [
+        ("324/HD-UBND", "HD", "UBND", date(2026, 7, 25), 1),
+        ("252/KH-UBND", "KH", "UBND", date(2026, 6, 9), 1),
+    ],
+    "people": [
+        ("Bế Thị Ngọc", "Giám đốc Trung tâm Văn hóa, Thể thao - Truyền thông huyện", True),
+    ],
+}
 MALFORMED_REASON = "no title found"
 BACKFILL_EXPECTED = 13

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
@@ -144,4 +144,55 @@ def test_pages_keep_the_latest_fetch_per_url(con: duckdb.DuckDBPyConnection) -> 
     save_pages(con, [second])
     assert con.execute("SELECT * FROM pages").fetchall() == [
         ("http://p/a", "s", "article", 200, T0 + timedelta(days=1), 12, "h2", "text/html")
+    ]
+
+
+def test_facts_are_loaded_with_the_article_and_joined_by_views(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    from dataclasses import replace
+
+    from extractors.facts import extract_facts
+
+    body = (
+        "Thực hiện Kế hoạch số 45/KH-UBND ngày 2/3/2026, huyện có 18/22 xã đạt chuẩn. "
+        "Đồng chí Lê Văn An, Chủ tịch UBND huyện cho biết: “Sẽ về đích sớm.”"
+    )
+    facts = extract_facts(None, body)
+    article = replace(
+        sample_article(),
+        body_text=body,
+        stats=facts.stats,
+        doc_refs=facts.doc_refs,
+        people=facts.people,
+    )
+    save_articles(con, "s", [article], now=T0)
+    aid = article_id(article.canonical_url)
+    assert con.execute("SELECT * FROM stats").fetchall() == [
+        (
+            aid,
+            1,
+            18.0,
+            None,
+            22.0,
+            "xã",
+            "=",
+            None,
+            "18/22 xã",
+            "Thực hiện Kế hoạch số 45/KH-UBND ngày 2/3/2026, huyện có 18/22 xã đạt chuẩn.",
+            "body",
+            57,
+            65,
+        )
+    ]
+    assert con.execute(
+        "SELECT number, type_code, type_name, issuer_code, year, issued_on, mentions FROM doc_refs"
+    ).fetchall() == [("45/KH-UBND", "KH", "Kế hoạch", "UBND", 2026, date(2026, 3, 2), 1)]
+    assert con.execute(
+        "SELECT source, article_title, name, title, quoted, quote FROM article_people"
+    ).fetchall() == [
+        ("s", "Huyện tổ chức hội nghị", "Lê Văn An", "Chủ tịch UBND huyện", True, "Sẽ về đích sớm.")
+    ]
+    assert con.execute("SELECT value, total FROM article_stats WHERE source = 's'").fetchall() == [
+        (18.0, 22.0)
     ]
