@@ -54,3 +54,19 @@ def test_seed_page_facts(shared_dir: Path) -> None:
         for d in facts.doc_refs
     ] == gold["documents"]
     assert [{"name": p.name, "title": p.title} for p in facts.people] == gold["people"]
+
+
+def test_vnexpress_page_ranges_and_rates(shared_dir: Path) -> None:
+    import gzip
+
+    from extractors import extract
+
+    folder = shared_dir / "corpus" / "vn" / "vnexpress-fundus"
+    html = gzip.decompress((folder / "VnExpress_2025_10_22.html.gz").read_bytes())
+    article = extract(html, "https://vnexpress.net/dau-bung-keo-dai-4954454.html")
+    found = {s.text: (s.value, s.value_high, s.total, s.unit, s.qualifier) for s in article.stats}
+    assert found["khoảng 15-25%"] == (15, 25, None, "%", "~")
+    assert found["gần 5%"] == (5, None, None, "%", "~")
+    assert found["0,2-1%"] == (0.2, 1, None, "%", "=")
+    assert found["khoảng 5,6 ca trên 100.000 dân"] == (5.6, None, None, "ca trên 100.000 dân", "~")
+    assert 100000 not in [s.value for s in article.stats]
