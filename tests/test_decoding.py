@@ -6,6 +6,7 @@ import codecs
 import unicodedata
 
 import pytest
+from legacy_bytes import to_cp1258
 
 from extractors import ExtractionError, extract, parse_listing
 from extractors.decoding import charset_of, decode_page, legacy_encoding
@@ -13,7 +14,6 @@ from extractors.decoding import charset_of, decode_page, legacy_encoding
 URL = "https://dinhhoa.thainguyen.gov.vn/tin-tuc/-/asset_publisher/abc/content/hoi-nghi"
 TITLE = "Hội nghị tổng kết năm 2023"
 BODY = "Sáng nay, huyện Định Hóa tổ chức hội nghị tổng kết công tác năm 2023 tại hội trường."
-TONES = "\u0300\u0301\u0303\u0309\u0323"
 
 
 def page(head: str = "", title: str = TITLE, body: str = BODY) -> str:
@@ -21,16 +21,6 @@ def page(head: str = "", title: str = TITLE, body: str = BODY) -> str:
         f"<!DOCTYPE html><html><head>{head}<title>{title}</title></head><body>"
         f"<article><h1>{title}</h1><p>{body}</p></article></body></html>"
     )
-
-
-def to_cp1258(text: str) -> bytes:
-    """Windows-1258 as Vietnamese Windows writes it: base letter, then the tone mark."""
-    out = b""
-    for char in text:
-        marks = unicodedata.normalize("NFD", char)
-        base = unicodedata.normalize("NFC", "".join(c for c in marks if c not in TONES))
-        out += (base + "".join(c for c in marks if c in TONES)).encode("cp1258")
-    return out
 
 
 @pytest.mark.parametrize(

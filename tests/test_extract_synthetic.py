@@ -6,6 +6,7 @@ import unicodedata
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from legacy_bytes import to_cp1258
 
 from extractors import Attachment, Figure, extract
 from extractors.bylines import Byline, parse_byline
@@ -104,19 +105,6 @@ def test_missing_date_warns() -> None:
     article = extract(page, "https://phuluong.gov.vn/tin/1")
     assert article.published_at is None
     assert article.warnings == ("published_at: no date found",)
-
-
-TONES = "\u0300\u0301\u0303\u0309\u0323"
-
-
-def to_cp1258(text: str) -> bytes:
-    """Windows-1258 as Vietnamese Windows writes it: base letter, then the tone mark."""
-    out = b""
-    for char in text:
-        marks = unicodedata.normalize("NFD", char)
-        base = unicodedata.normalize("NFC", "".join(c for c in marks if c not in TONES))
-        out += (base + "".join(c for c in marks if c in TONES)).encode("cp1258")
-    return out
 
 
 def test_windows_1258_bytes_are_decoded_and_composed() -> None:
