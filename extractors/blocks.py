@@ -96,7 +96,10 @@ def blocks(root: Tag) -> list[Block]:
     pieces: list[tuple[str, bool, bool]] = []  # (text, emphasized, in a link)
 
     def flush(owner: Tag, align: str | None) -> None:
-        text = clean("".join(p[0] for p in pieces))
+        if not pieces:
+            return
+        joined = "".join(p[0] for p in pieces)
+        text = clean(joined) if not joined.isspace() else ""
         if text:
             emphasized = all(emph for chunk, emph, _ in pieces if chunk.strip())
             links = sum(len(clean(chunk)) for chunk, _, link in pieces if link)

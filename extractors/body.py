@@ -20,7 +20,7 @@ from extractors.profiles import (
     Profile,
 )
 from extractors.records import Attachment, Figure
-from extractors.select import select_first, select_ordered
+from extractors.select import is_decomposed, select_first, select_ordered
 
 MAX_LINK_DENSITY = 0.5  # generic bodies: paragraphs mostly made of links are menus
 
@@ -51,11 +51,9 @@ def read_body(
         if profile is not GENERIC:
             warnings.append(f"body: no {profile.name} body container; used generic")
             _drop(doc.soup, profile.boilerplate)  # the family's page furniture
-        generic.drop_structural_noise(doc.soup)
-        container = generic.find_container(doc.soup)
+        container = generic.find_body(doc.soup)
         if container is None:
             return Body((), (), (), profile_byline)
-        generic.prune(container)
     _drop(
         container,
         (
@@ -101,7 +99,7 @@ def _profile_byline(soup: BeautifulSoup, profile: Profile) -> Byline:
 
 def _drop(container: Tag, selectors: tuple[str, ...]) -> None:
     for tag in select_ordered(container, dict.fromkeys(selectors)):
-        if tag is not container and not tag.decomposed:
+        if tag is not container and not is_decomposed(tag):
             tag.decompose()
 
 
