@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bs4 import CData, NavigableString, Tag
 
+from extractors.attrs import class_list
 from extractors.text import clean
 
 BLOCK_TAGS = frozenset(
@@ -84,7 +85,7 @@ def alignment(tag: Tag) -> str | None:
     align = tag.get("align")
     if isinstance(align, str) and align.strip():
         return align.strip().lower()
-    for cls in tag.get("class") or ():
+    for cls in class_list(tag):
         if cls in _ALIGN_CLASS:
             return _ALIGN_CLASS[cls]
     return None

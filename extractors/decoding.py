@@ -224,13 +224,15 @@ def legacy_encoding(markup: str, text: str) -> LegacyEncoding | None:
     Garble alone flags a page when it is frequent; a legacy font name flags it when the
     text shows some garble too (pages often keep a `.VnTime` style around Unicode text).
     """
-    words = max(len(_WORDS.findall(text)), 1)
     checks = (("TCVN3", _TCVN3_FONT, _TCVN3_GARBLE), ("VNI", _VNI_FONT, _VNI_GARBLE))
     for name, font, garble in checks:
         hits = garble.findall(text)
-        fonts = font.findall(markup)
         if name == "TCVN3" and len(set(hits)) < 3:
             hits = []  # one repeated symbol ("«quotes»", "Brand®") is not TCVN3
+        if not hits:
+            continue  # no garble, no flag: the markup need not be searched for fonts
+        fonts = font.findall(markup)
+        words = max(len(_WORDS.findall(text)), 1)
         if len(hits) >= MIN_GARBLE and len(hits) >= MIN_GARBLE_SHARE * words:
             evidence = f"{len(hits)} garbled letters in {words} words"
             if fonts:

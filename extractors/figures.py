@@ -9,6 +9,7 @@ from bs4 import Tag
 
 from extractors.blocks import alignment, blocks, text_of
 from extractors.records import Figure
+from extractors.select import is_decomposed
 from extractors.text import clean
 from extractors.urls import absolute
 
@@ -49,7 +50,7 @@ def extract_figures(container: Tag, base_url: str) -> list[Figure]:
     figures: list[Figure] = []
     seen: set[str] = set()
     for img in container.find_all("img"):
-        if img.decomposed:
+        if is_decomposed(img):
             continue
         src = image_src(img, base_url)
         if src is None or src in seen or _is_furniture(img, src):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Tag
 
+from extractors.attrs import class_list
 from extractors.select import is_decomposed, page_index
 
 STRUCTURAL_NOISE = frozenset({"nav", "header", "footer", "aside", "form", "menu", "dialog"})
@@ -176,11 +177,11 @@ def prune(container: Tag, measures: Measures | None = None) -> None:
 
 
 def _marker(tag: Tag) -> str:
-    classes = tag.get("class")
+    classes = class_list(tag)
     ident = tag.get("id")
     if not classes and not ident:
         return ""
-    return " ".join([*(classes or ()), str(ident or "")]).strip()
+    return " ".join([*classes, str(ident or "")]).strip()
 
 
 def _is_furniture(tag: Tag) -> bool:

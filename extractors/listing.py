@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup, Tag
 from extractors import generic
 from extractors.article import open_document
 from extractors.attachments import ATTACHMENT_KINDS
+from extractors.attrs import class_list
 from extractors.blocks import text_of
 from extractors.dates import DEFAULT_TZ, parse_vn_datetime, to_tz
 from extractors.decoding import decode
@@ -158,7 +159,7 @@ def _next_button(buttons: list[Tag]) -> Tag | None:
 
 
 def _is_current(tag: Tag) -> bool:
-    classes = set(tag.get("class") or ())
+    classes = set(class_list(tag))
     return bool(classes & _CURRENT) or tag.get("aria-current") is not None
 
 
@@ -167,7 +168,7 @@ def _button_url(button: Tag, base: str) -> str | None:
     link = button if button.name == "a" else button.find("a")
     for tag in (button, link):
         if isinstance(tag, Tag) and (
-            "disabled" in (tag.get("class") or ()) or tag.get("aria-disabled") == "true"
+            "disabled" in class_list(tag) or tag.get("aria-disabled") == "true"
         ):
             return None
     if not isinstance(link, Tag):
