@@ -89,8 +89,9 @@ _NUMBER = re.compile(
     rf")(?![\w/])"
 )
 _NAMES = "|".join(sorted((re.escape(n) for n in NAME_CODES), key=len, reverse=True))
-_NAME_BEFORE = re.compile(rf"(?i)\b({_NAMES})(?:\s+(?:liên tịch\s+)?số)?\s*:?\s*$")
-_BARE = re.compile(rf"(?i)\b(?P<name>{_NAMES})\s+(?:số\s+)?(?P<num>\d{{1,5}})(?![\w/,.-]\d|[\w/-])")
+# Both run on lower-cased text (case-insensitive matching of the names is 3x slower).
+_NAME_BEFORE = re.compile(rf"\b({_NAMES})(?:\s+(?:liên tịch\s+)?số)?\s*:?\s*$")
+_BARE = re.compile(rf"\b(?P<name>{_NAMES})\s+(?:số\s+)?(?P<num>\d{{1,5}})(?![\w/,.-]\d|[\w/-])")
 _ISSUED = re.compile(r"^\s*,?\s*(?:ban hành\s+)?ngày\s+(\d{1,2})[/.-](\d{1,2})[/.-]((?:19|20)\d\d)")
 
 
@@ -120,7 +121,7 @@ def _issued(text: str, end: int) -> date | None:
 
 
 def _name_code(text: str, start: int) -> str | None:
-    match = _NAME_BEFORE.search(text[max(0, start - 40) : start])
+    match = _NAME_BEFORE.search(text[max(0, start - 40) : start].lower())
     return NAME_CODES[match.group(1).lower()] if match else None
 
 
@@ -131,6 +132,8 @@ def find_documents(text: str) -> list[DocMention]:
     # Cheap gates first: every full number has a "/", every bare one a document name.
     full_numbers = _NUMBER.finditer(text) if "/" in text else iter(())
     lowered = text.lower()
+    if len(lowered) != len(text):  # offsets must hold between the two
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     named = any(name in lowered for name in NAME_CODES)
     for m in full_numbers:
         named_code = _name_code(text, m.start()) if named else None
@@ -161,7 +164,7 @@ def find_documents(text: str) -> list[DocMention]:
             DocMention(m.group(0), type_code, issuer, year, issued_on, m.start(), m.end(), True)
         )
         taken.append((m.start(), m.end()))
-    for m in _BARE.finditer(text) if named else ():
+    for m in _BARE.finditer(lowered) if named else ():
         if any(s <= m.start("num") < e for s, e in taken):
             continue
         code = NAME_CODES[m.group("name").lower()]

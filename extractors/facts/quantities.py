@@ -91,6 +91,19 @@ _TWO_WORD_STOPS = frozenset(
     sửa chữa|nâng cấp|phục vụ|tiếp nhận|góp phần|được giao|kết nối|tiêm phòng|mắc bệnh|
     đưa vào|sử dụng|trồng mới|ký kết""".split("|")
 )
+_COMPOUND = re.compile(
+    "(?i)(?:"
+    + "|".join(re.escape(c) for c in sorted(_COMPOUND_UNITS, key=len, reverse=True))
+    + r")(?![^\W\d_])"
+)
+_GAP = re.compile(r"[ \u00a0]+")
+_DAY_WORD_BEFORE = re.compile(r"(?i)(?:ngày|hôm|sáng|chiều|tối|đêm|trưa|tháng)\s*$")
+_THIRD_PART = re.compile(r"[/.-]\d")
+_TIME_AFTER = re.compile(r"\s*(?:giờ|h)\s*\d")
+_MINUTES = re.compile(r":\d\d")
+_RANGE_WORD = re.compile(r"(?i)(?:và|đến|-)\b")
+_WORDS_BEFORE = re.compile(r"((?:[^\s,;:.!?()“”\"]+[ \u00a0]+){1,3})$")
+_PER = re.compile(rf"\s+(?:trên|/|mỗi)\s+(?:{_NUM})\s+\w+")
 _MAX_UNIT_WORDS = 6
 _WORD = re.compile(r"[^\s,;:.!?()\[\]“”\"'‘’…]+")
 
@@ -149,21 +162,18 @@ def _unit_after(text: str, pos: int) -> tuple[str | None, int]:
         end = match.end()
         if low in _CURRENCIES:
             break
-        gap = re.match(r"[ \u00a0]+", text[end:])
+        gap = _GAP.match(text, end)
         if not gap:
             break
-        cursor = end + gap.end()
+        cursor = gap.end()
     if not words:
         return None, pos
     return text[start:end], end
 
 
 def _compound_at(text: str, pos: int) -> str | None:
-    lowered = text[pos : pos + 40].lower()
-    for compound in _COMPOUND_UNITS:
-        if lowered.startswith(compound) and not text[pos + len(compound) :][:1].isalpha():
-            return text[pos : pos + len(compound)]
-    return None
+    match = _COMPOUND.match(text, pos)
+    return match.group() if match else None
 
 
 def _next_word(text: str, pos: int) -> str:
@@ -178,7 +188,7 @@ def _is_date_like(a: str, b: str, before: str) -> bool:
     if "." in a or "," in a or "." in b or "," in b:
         return False
     x, y = int(a), int(b)
-    if re.search(r"(?i)(?:ngày|hôm|sáng|chiều|tối|đêm|trưa|tháng)\s*$", before):
+    if _DAY_WORD_BEFORE.search(before):
         return True
     return x > y  # a ratio never has more than its total; 22/10 is a date
 
@@ -196,9 +206,9 @@ def find_quantities(text: str, skip: list[tuple[int, int]] | None = None) -> lis
         pct = bool(m.group("pct"))
         # Dates with three parts ("1/7/2024", "22-10-2018") and times are skipped whole.
         tail = text[end : end + 6]
-        if sep and re.match(r"[/.-]\d", tail):
+        if sep and _THIRD_PART.match(tail):
             continue
-        if re.match(r"\s*(?:giờ|h)\s*\d", tail) or re.match(r":\d\d", text[m.end("a") :]):
+        if _TIME_AFTER.match(tail) or _MINUTES.match(text, m.end("a")):
             continue
         if _NOT_A_COUNT_BEFORE.search(before):
             continue
@@ -229,7 +239,7 @@ def find_quantities(text: str, skip: list[tuple[int, int]] | None = None) -> lis
             elif unit is None:
                 continue  # a bare number says nothing countable
         if not pct and not mag and _YEAR.match(a) and sep is None and unit is not None:
-            if re.match(r"(?i)(?:và|đến|-)\b", unit):
+            if _RANGE_WORD.match(unit):
                 continue
         unit, unit_end = _rate(text, unit, unit_end, skip)
         q = _QUALIFIER.search(before)
@@ -257,7 +267,7 @@ def _follows_name(text: str, start: int) -> bool:
     The up to three words before the number hold no function word and one of them is
     capitalised (the first word of a sentence counts only if the next one is too).
     """
-    match = re.search(r"((?:[^\s,;:.!?()“”\"]+[ \u00a0]+){1,3})$", text[max(0, start - 40) : start])
+    match = _WORDS_BEFORE.search(text[max(0, start - 40) : start])
     if not match:
         return False
     words = match.group(1).split()
@@ -277,9 +287,9 @@ def _rate(
     """'5,6 ca trên 100.000 dân': the denominator belongs to the unit, not a new quantity."""
     if unit is None or unit == "%":
         return unit, end
-    match = re.match(rf"\s+(?:trên|/|mỗi)\s+(?:{_NUM})\s+\w+", text[end:])
+    match = _PER.match(text, end)
     if not match:
         return unit, end
-    new_end = end + match.end()
+    new_end = match.end()
     skip.append((end, new_end))
     return text[end - len(unit) : new_end], new_end
