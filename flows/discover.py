@@ -9,6 +9,7 @@ import httpx
 
 from extractors import ExtractionError, ListingItem, parse_listing
 from flows.http import FetchError, fetch
+from flows.politeness import Politeness
 from flows.sources import Source
 from storage.records import Failure, Page
 
@@ -30,6 +31,7 @@ def discover(
     until: datetime | None = None,
     known: set[str] | frozenset[str] = frozenset(),
     stop_at_known: bool = True,
+    politeness: Politeness | None = None,
 ) -> Discovery:
     """Walk every listing of ``source`` and return the links to fetch.
 
@@ -49,7 +51,7 @@ def discover(
                 break
             visited.add(url)
             try:
-                fetched = fetch(client, url)
+                fetched = fetch(client, url, politeness=politeness)
             except FetchError as exc:
                 found.failures.append(Failure(url, source.name, "discover", exc.reason, exc.status))
                 break

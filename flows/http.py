@@ -8,10 +8,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 
 import httpx
 
 from extractors.version import EXTRACTOR_VERSION
+from flows.politeness import Politeness, Refused
 from storage.records import Page
 
 USER_AGENT = (
@@ -19,6 +21,8 @@ USER_AGENT = (
     "+https://pypi.org/project/bulletin/)"
 )
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+MAX_BYTES = 10_000_000  # a page larger than this, once decompressed, is refused
+MAX_RETRY_AFTER = 120.0  # seconds a Retry-After may ask us to wait within a run
 
 
 class FetchError(RuntimeError):
@@ -84,37 +88,99 @@ def fetch(
     attempts: int = 3,
     backoff: float = 0.5,
     sleep: Callable[[float], None] = time.sleep,
+    politeness: Politeness | None = None,
+    max_bytes: int = MAX_BYTES,
+    max_retry_after: float = MAX_RETRY_AFTER,
 ) -> Fetched:
     """GET ``url``; retry 5xx, 429, timeouts and connection errors with jittered backoff.
 
-    Raises ``FetchError`` for a 4xx at once, or once ``attempts`` are spent.
+    A 429 or 503 with ``Retry-After`` waits as told (up to ``max_retry_after`` seconds;
+    longer is a failure). The body is read as a stream and refused past ``max_bytes``
+    once decompressed, which also caps gzip bombs. With ``politeness``, each request
+    waits for its host's turn and is refused when robots.txt disallows it or the host's
+    circuit is open. Raises ``FetchError`` for a 4xx at once, or once ``attempts`` are
+    spent.
     """
     status: int | None = None
     reason = "not attempted"
     for attempt in range(1, attempts + 1):
+        if politeness is not None:
+            try:
+                politeness.before(url)
+            except Refused as exc:
+                raise FetchError(url, exc.reason, None, attempt) from None
+        delay = backoff * (2 ** (attempt - 1)) * (0.5 + random.random())
         try:
-            response = client.get(url)
+            with client.stream("GET", url) as response:
+                status = response.status_code
+                if response.is_success:
+                    content = _read_capped(response, max_bytes)
+                    if politeness is not None:
+                        politeness.record(url, ok=True)
+                    return Fetched(
+                        url=url,
+                        final_url=str(response.url),
+                        status=status,
+                        content=content,
+                        content_type=response.headers.get("content-type"),
+                        fetched_at=datetime.now(UTC),
+                    )
+                reason = f"HTTP {status} {response.reason_phrase}".strip()
+                wait = retry_after(response.headers.get("retry-after"))
         except httpx.TimeoutException as exc:
-            status, reason = None, f"timeout ({type(exc).__name__})"
+            status, reason, wait = None, f"timeout ({type(exc).__name__})", None
         except httpx.TooManyRedirects:
             raise FetchError(url, "too many redirects", None, attempt) from None
         except httpx.TransportError as exc:
-            status, reason = None, f"connection error ({type(exc).__name__}: {exc})"
-        else:
-            status = response.status_code
-            if response.is_success:
-                return Fetched(
-                    url=url,
-                    final_url=str(response.url),
-                    status=status,
-                    content=response.content,
-                    content_type=response.headers.get("content-type"),
-                    fetched_at=datetime.now(UTC),
-                )
-            reason = f"HTTP {status} {response.reason_phrase}".strip()
-            if status not in RETRY_STATUSES:
-                raise FetchError(url, reason, status, attempt)
+            status, wait = None, None
+            reason = f"connection error ({type(exc).__name__}: {exc})"
+        except _TooLarge:
+            reason = f"response larger than {max_bytes} bytes"
+            raise FetchError(url, reason, status, attempt) from None
+        if status is not None and status not in RETRY_STATUSES:
+            if politeness is not None:  # the host answered: it is up
+                politeness.record(url, ok=True)
+            raise FetchError(url, reason, status, attempt)
+        if politeness is not None:
+            politeness.record(url, ok=False, reason=reason)
+        if wait is not None and status in (429, 503):
+            if wait > max_retry_after:
+                raise FetchError(url, f"{reason} (Retry-After {wait:.0f} s)", status, attempt)
+            delay = wait
         if attempt < attempts:
-            delay = backoff * (2 ** (attempt - 1)) * (0.5 + random.random())
             sleep(delay)
     raise FetchError(url, f"{reason} after {attempts} attempts", status, attempts)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
+    declared = response.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise _TooLarge
+    chunks = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise _TooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())

@@ -14,6 +14,7 @@ import httpx
 
 from extractors import Article, ExtractionError, extract
 from flows.http import FetchError, fetch
+from flows.politeness import Politeness
 from flows.sources import Source
 from storage.records import Failure, LoadCounts, Page
 from storage.warehouse import record_failures, save_articles, save_pages
@@ -42,6 +43,7 @@ def fetch_articles(
     urls: Sequence[str],
     *,
     window: tuple[datetime, datetime] | None = None,
+    politeness: Politeness | None = None,
 ) -> Batch:
     """Fetch and extract each URL; a failure is recorded with its stage and reason.
 
@@ -51,7 +53,7 @@ def fetch_articles(
     batch = Batch()
     for url in urls:
         try:
-            fetched = fetch(client, url)
+            fetched = fetch(client, url, politeness=politeness)
         except FetchError as exc:
             batch.pages.append(
                 Page(url, source.name, "article", exc.status, _now(), None, None, None)

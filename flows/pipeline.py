@@ -18,8 +18,9 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from flows.discover import Discovery, discover
-from flows.http import make_client
+from flows.http import USER_AGENT, make_client
 from flows.ingest import Batch, chunks, fetch_articles, save_batch
+from flows.politeness import Politeness
 from flows.sources import Source, Sources, load_sources
 from storage.records import LoadCounts
 from storage.warehouse import (
@@ -82,7 +83,13 @@ class RunSummary:
 
 
 @task(name="discover", cache_policy=NO_CACHE)
-def discover_task(client: httpx.Client, source: Source, plan: Plan, known: set[str]) -> Discovery:
+def discover_task(
+    client: httpx.Client,
+    source: Source,
+    plan: Plan,
+    known: set[str],
+    politeness: Politeness,
+) -> Discovery:
     return discover(
         client,
         source,
@@ -90,15 +97,22 @@ def discover_task(client: httpx.Client, source: Source, plan: Plan, known: set[s
         until=plan.until,
         known=known,
         stop_at_known=plan.stop_at_known,
+        politeness=politeness,
     )
 
 
 @task(name="fetch-extract", cache_policy=NO_CACHE)
-def fetch_extract_task(client: httpx.Client, source: Source, urls: list[str], plan: Plan) -> Batch:
+def fetch_extract_task(
+    client: httpx.Client,
+    source: Source,
+    urls: list[str],
+    plan: Plan,
+    politeness: Politeness,
+) -> Batch:
     window = None
     if plan.since is not None and plan.until is not None and not plan.stop_at_known:
         window = (plan.since, plan.until)
-    return fetch_articles(client, source, urls, window=window)
+    return fetch_articles(client, source, urls, window=window, politeness=politeness)
 
 
 @task(name="save", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
@@ -162,7 +176,11 @@ def _ingest_source(
     logger = get_run_logger()
     known = known_article_urls(con, source.name)
     failed = failed_urls(con, source.name)
-    found = discover_task(client, source, plan, known | failed if plan.stop_at_known else known)
+    politeness = Politeness(
+        client, rate=source.rate, obey_robots=source.obey_robots, user_agent=USER_AGENT
+    )
+    known_or_failed = known | failed if plan.stop_at_known else known
+    found = discover_task(client, source, plan, known_or_failed, politeness)
     save_pages(con, found.pages)
     record_failures(con, found.failures)
     urls = [item.url for item in found.items]
@@ -173,7 +191,7 @@ def _ingest_source(
     failed_count = len(found.failures)
     done = 0
     for batch_urls in chunks(urls):
-        batch = fetch_extract_task(client, source, batch_urls, plan)
+        batch = fetch_extract_task(client, source, batch_urls, plan, politeness)
         counts += save_task(con, source, batch)
         failed_count += len(batch.failures)
         done += len(batch_urls)

@@ -33,6 +33,8 @@ _FIELDS = {
     "max_pages",
     "enabled",
     "allow_private",
+    "rate",
+    "obey_robots",
     "description",
 }
 
@@ -55,6 +57,8 @@ class Source:
     max_pages: int = 50
     enabled: bool = True
     allow_private: bool = False
+    rate: float = 1.0  # requests per second to the host; 0 is no limit
+    obey_robots: bool = True
     description: str | None = None
     listing_urls: tuple[str, ...] = field(default=(), compare=False)
 
@@ -205,7 +209,11 @@ def _parse_entry(path: Path, index: int, entry: Any, defaults: dict[str, Any]) -
         ints[key] = value
 
     flags = {}
-    for key, default in (("enabled", True), ("allow_private", False)):
+    rate = data.get("rate", 1.0)
+    if isinstance(rate, bool) or not isinstance(rate, int | float) or rate < 0:
+        raise fail("rate", f"expected requests per second >= 0 (0: no limit), got {rate!r}")
+
+    for key, default in (("enabled", True), ("allow_private", False), ("obey_robots", True)):
         value = data.get(key, default)
         if not isinstance(value, bool):
             raise fail(key, f"expected true or false, got {value!r}")
@@ -223,6 +231,8 @@ def _parse_entry(path: Path, index: int, entry: Any, defaults: dict[str, Any]) -
         max_pages=ints["max_pages"],
         enabled=flags["enabled"],
         allow_private=flags["allow_private"],
+        rate=float(rate),
+        obey_robots=flags["obey_robots"],
         description=str(description) if description is not None else None,
         listing_urls=tuple(urljoin(base_url + "/", item) for item in listings),
     )

@@ -30,6 +30,7 @@ def test_shipped_sources_load_with_sample_and_vo_nhai(monkeypatch: pytest.Monkey
         initial_lookback_days=120,
         enabled=False,
         allow_private=True,
+        rate=0.0,
         description="Sample district portal (synthetic, Liferay 6.2 markup), served locally",
     )
     vonhai = sources.get("vonhai")
@@ -72,6 +73,10 @@ def test_environment_values_are_expanded(tmp_path: Path, monkeypatch: pytest.Mon
         (
             "name: s\n    base_url: http://h\n    listings: [/a]\n    start_date: 6/5/2022",
             "source #1 (s): field 'start_date': expected YYYY-MM-DD",
+        ),
+        (
+            "name: s\n    base_url: http://h\n    listings: [/a]\n    rate: fast",
+            "source #1 (s): field 'rate': expected requests per second >= 0 (0: no limit)",
         ),
         (
             "name: s\n    base_url: http://h\n    listings: [/a]\n    colour: red",
