@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import httpx
@@ -10,7 +10,9 @@ import httpx
 from extractors import ExtractionError, ListingItem, parse_listing
 from flows.http import FetchError, fetch
 from flows.politeness import Politeness
+from flows.safety import HostGuard
 from flows.sources import Source
+from flows.urls import canonical_url
 from storage.records import Failure, Page
 
 
@@ -32,10 +34,12 @@ def discover(
     known: set[str] | frozenset[str] = frozenset(),
     stop_at_known: bool = True,
     politeness: Politeness | None = None,
+    guard: HostGuard | None = None,
 ) -> Discovery:
     """Walk every listing of ``source`` and return the links to fetch.
 
-    A listing is walked page by page, newest first, and stops at the first item older
+    Article links are canonicalized (``flows.urls``), so two spellings of one page are
+    one link. A listing is walked page by page, newest first, and stops at the first item older
     than ``since``, at a page whose links are all ``known`` (when ``stop_at_known``), at
     the last page, or after ``source.max_pages``. Items newer than ``until`` and known
     items are not returned. A listing page that fails is recorded, and the next listing
@@ -51,7 +55,7 @@ def discover(
                 break
             visited.add(url)
             try:
-                fetched = fetch(client, url, politeness=politeness)
+                fetched = fetch(client, url, politeness=politeness, guard=guard)
             except FetchError as exc:
                 found.failures.append(Failure(url, source.name, "discover", exc.reason, exc.status))
                 break
@@ -70,7 +74,8 @@ def discover(
                 )
                 break
             reached_since = False
-            for item in listing.items:
+            for listed in listing.items:
+                item = replace(listed, url=canonical_url(listed.url))
                 if (
                     since is not None
                     and item.published_at is not None
@@ -88,7 +93,9 @@ def discover(
                     continue
                 seen.add(item.url)
                 found.items.append(item)
-            all_known = bool(listing.items) and all(i.url in known for i in listing.items)
+            all_known = bool(listing.items) and all(
+                canonical_url(i.url) in known for i in listing.items
+            )
             if reached_since or not listing.items or (stop_at_known and all_known):
                 break
             url = listing.next_url

@@ -5,15 +5,18 @@ from __future__ import annotations
 import hashlib
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin
 
 import httpx
 
 from extractors.version import EXTRACTOR_VERSION
 from flows.politeness import Politeness, Refused
+from flows.safety import HostGuard
 from storage.records import Page
 
 USER_AGENT = (
@@ -21,6 +24,7 @@ USER_AGENT = (
     "+https://pypi.org/project/bulletin/)"
 )
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+MAX_REDIRECTS = 5
 MAX_BYTES = 10_000_000  # a page larger than this, once decompressed, is refused
 MAX_RETRY_AFTER = 120.0  # seconds a Retry-After may ask us to wait within a run
 
@@ -75,8 +79,7 @@ def make_client(
     return httpx.Client(
         headers={"User-Agent": USER_AGENT, "Accept-Language": "vi,en;q=0.5"},
         timeout=httpx.Timeout(timeout, connect=connect_timeout),
-        follow_redirects=True,
-        max_redirects=5,
+        follow_redirects=False,  # fetch follows them itself, checking each hop
         transport=transport,
     )
 
@@ -89,6 +92,7 @@ def fetch(
     backoff: float = 0.5,
     sleep: Callable[[float], None] = time.sleep,
     politeness: Politeness | None = None,
+    guard: HostGuard | None = None,
     max_bytes: int = MAX_BYTES,
     max_retry_after: float = MAX_RETRY_AFTER,
 ) -> Fetched:
@@ -98,7 +102,9 @@ def fetch(
     longer is a failure). The body is read as a stream and refused past ``max_bytes``
     once decompressed, which also caps gzip bombs. With ``politeness``, each request
     waits for its host's turn and is refused when robots.txt disallows it or the host's
-    circuit is open. Raises ``FetchError`` for a 4xx at once, or once ``attempts`` are
+    circuit is open. Redirects are followed, at most ``MAX_REDIRECTS``, each hop checked
+    by ``guard`` (the source's allowed hosts, no private addresses unless allowed).
+    Raises ``FetchError`` for a 4xx or a refused URL at once, or once ``attempts`` are
     spent.
     """
     status: int | None = None
@@ -111,7 +117,7 @@ def fetch(
                 raise FetchError(url, exc.reason, None, attempt) from None
         delay = backoff * (2 ** (attempt - 1)) * (0.5 + random.random())
         try:
-            with client.stream("GET", url) as response:
+            with _follow(client, url, guard) as response:
                 status = response.status_code
                 if response.is_success:
                     content = _read_capped(response, max_bytes)
@@ -130,7 +136,9 @@ def fetch(
         except httpx.TimeoutException as exc:
             status, reason, wait = None, f"timeout ({type(exc).__name__})", None
         except httpx.TooManyRedirects:
-            raise FetchError(url, "too many redirects", None, attempt) from None
+            raise FetchError(url, f"more than {MAX_REDIRECTS} redirects", None, attempt) from None
+        except Refused as exc:
+            raise FetchError(url, exc.reason, None, attempt) from None
         except httpx.TransportError as exc:
             status, wait = None, None
             reason = f"connection error ({type(exc).__name__}: {exc})"
@@ -154,6 +162,22 @@ def fetch(
 
 class _TooLarge(Exception):
     pass
+
+
+@contextmanager
+def _follow(client: httpx.Client, url: str, guard: HostGuard | None) -> Iterator[httpx.Response]:
+    """The streamed response at the end of ``url``'s redirects, each hop guarded."""
+    target = url
+    for _ in range(MAX_REDIRECTS + 1):
+        if guard is not None:
+            guard.check(target)
+        with client.stream("GET", target, follow_redirects=False) as response:
+            location = response.headers.get("location")
+            if not (response.is_redirect and location):
+                yield response
+                return
+        target = urljoin(target, location)
+    raise httpx.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects", request=None)
 
 
 def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:

@@ -15,6 +15,7 @@ import httpx
 from extractors import Article, ExtractionError, extract
 from flows.http import FetchError, fetch
 from flows.politeness import Politeness
+from flows.safety import HostGuard
 from flows.sources import Source
 from storage.records import Failure, LoadCounts, Page
 from storage.warehouse import record_failures, save_articles, save_pages
@@ -44,6 +45,7 @@ def fetch_articles(
     *,
     window: tuple[datetime, datetime] | None = None,
     politeness: Politeness | None = None,
+    guard: HostGuard | None = None,
 ) -> Batch:
     """Fetch and extract each URL; a failure is recorded with its stage and reason.
 
@@ -53,7 +55,7 @@ def fetch_articles(
     batch = Batch()
     for url in urls:
         try:
-            fetched = fetch(client, url, politeness=politeness)
+            fetched = fetch(client, url, politeness=politeness, guard=guard)
         except FetchError as exc:
             batch.pages.append(
                 Page(url, source.name, "article", exc.status, _now(), None, None, None)

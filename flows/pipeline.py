@@ -21,6 +21,7 @@ from flows.discover import Discovery, discover
 from flows.http import USER_AGENT, make_client
 from flows.ingest import Batch, chunks, fetch_articles, save_batch
 from flows.politeness import Politeness
+from flows.safety import HostGuard
 from flows.sources import Source, Sources, load_sources
 from storage.records import LoadCounts
 from storage.warehouse import (
@@ -89,6 +90,7 @@ def discover_task(
     plan: Plan,
     known: set[str],
     politeness: Politeness,
+    guard: HostGuard,
 ) -> Discovery:
     return discover(
         client,
@@ -98,6 +100,7 @@ def discover_task(
         known=known,
         stop_at_known=plan.stop_at_known,
         politeness=politeness,
+        guard=guard,
     )
 
 
@@ -108,11 +111,12 @@ def fetch_extract_task(
     urls: list[str],
     plan: Plan,
     politeness: Politeness,
+    guard: HostGuard,
 ) -> Batch:
     window = None
     if plan.since is not None and plan.until is not None and not plan.stop_at_known:
         window = (plan.since, plan.until)
-    return fetch_articles(client, source, urls, window=window, politeness=politeness)
+    return fetch_articles(client, source, urls, window=window, politeness=politeness, guard=guard)
 
 
 @task(name="save", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
@@ -179,8 +183,9 @@ def _ingest_source(
     politeness = Politeness(
         client, rate=source.rate, obey_robots=source.obey_robots, user_agent=USER_AGENT
     )
+    guard = HostGuard(source.hosts, allow_private=source.allow_private)
     known_or_failed = known | failed if plan.stop_at_known else known
-    found = discover_task(client, source, plan, known_or_failed, politeness)
+    found = discover_task(client, source, plan, known_or_failed, politeness, guard)
     save_pages(con, found.pages)
     record_failures(con, found.failures)
     urls = [item.url for item in found.items]
@@ -191,7 +196,7 @@ def _ingest_source(
     failed_count = len(found.failures)
     done = 0
     for batch_urls in chunks(urls):
-        batch = fetch_extract_task(client, source, batch_urls, plan, politeness)
+        batch = fetch_extract_task(client, source, batch_urls, plan, politeness, guard)
         counts += save_task(con, source, batch)
         failed_count += len(batch.failures)
         done += len(batch_urls)

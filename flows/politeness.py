@@ -99,7 +99,7 @@ class Politeness:
     def _robots(self, origin: str) -> Protego | None:
         """The host's robots.txt; a missing or unreadable one allows everything."""
         try:
-            response = self.client.get(f"{origin}/robots.txt")
+            response = self.client.get(f"{origin}/robots.txt", follow_redirects=True)
         except httpx.HTTPError:
             return None
         if response.status_code != 200:

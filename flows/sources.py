@@ -35,6 +35,7 @@ _FIELDS = {
     "allow_private",
     "rate",
     "obey_robots",
+    "allowed_hosts",
     "description",
 }
 
@@ -59,6 +60,7 @@ class Source:
     allow_private: bool = False
     rate: float = 1.0  # requests per second to the host; 0 is no limit
     obey_robots: bool = True
+    allowed_hosts: tuple[str, ...] = ()  # beyond those of base_url and the listings
     description: str | None = None
     listing_urls: tuple[str, ...] = field(default=(), compare=False)
 
@@ -70,6 +72,13 @@ class Source:
     @property
     def host(self) -> str:
         return urlsplit(self.base_url).netloc
+
+    @property
+    def hosts(self) -> frozenset[str]:
+        """Every host the source's requests may go to (redirects included)."""
+        urls = (self.base_url, *self.listing_urls)
+        named = {(urlsplit(u).hostname or "").lower() for u in urls}
+        return frozenset(named | {h.lower() for h in self.allowed_hosts})
 
     def first_run_since(self, now: datetime) -> datetime:
         """How far back a source's first nightly run reaches."""
@@ -219,6 +228,12 @@ def _parse_entry(path: Path, index: int, entry: Any, defaults: dict[str, Any]) -
             raise fail(key, f"expected true or false, got {value!r}")
         flags[key] = value
 
+    allowed_hosts = data.get("allowed_hosts") or []
+    if not isinstance(allowed_hosts, list) or not all(
+        isinstance(h, str) and h and "/" not in h for h in allowed_hosts
+    ):
+        raise fail("allowed_hosts", f"expected a list of host names, got {allowed_hosts!r}")
+
     description = data.get("description")
     return Source(
         name=name,
@@ -233,6 +248,7 @@ def _parse_entry(path: Path, index: int, entry: Any, defaults: dict[str, Any]) -
         allow_private=flags["allow_private"],
         rate=float(rate),
         obey_robots=flags["obey_robots"],
+        allowed_hosts=tuple(allowed_hosts),
         description=str(description) if description is not None else None,
         listing_urls=tuple(urljoin(base_url + "/", item) for item in listings),
     )

@@ -9,6 +9,7 @@ import pytest
 
 from flows.http import FetchError, fetch, make_client, retry_after
 from flows.politeness import Politeness
+from flows.safety import HostGuard
 
 ROBOTS = "User-agent: *\nDisallow: /private/\nCrawl-delay: 3\n"
 
@@ -109,3 +110,66 @@ def test_size_cap_holds_for_plain_and_compressed_bodies() -> None:
         with pytest.raises(FetchError) as info:
             fetch(client, "http://portal.test/big", max_bytes=1_000)
         assert info.value.reason == "response larger than 1000 bytes"
+
+
+def redirecting(chain: dict[str, str]) -> tuple[httpx.Client, list[str]]:
+    """A transport where each path in ``chain`` redirects to its value; others answer 200."""
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        target = chain.get(str(request.url))
+        if target:
+            return httpx.Response(302, headers={"Location": target})
+        return httpx.Response(200, text="page")
+
+    return make_client(transport=httpx.MockTransport(handler)), seen
+
+
+def public(host: str) -> list[str]:
+    """A stub resolver (no DNS): an IP literal is itself."""
+    table = {"portal.test": ["93.184.216.34"], "intranet.test": ["10.1.2.3"]}
+    return table.get(host) or ([host] if host[:1].isdigit() else [])
+
+
+def test_redirects_stay_within_the_allowed_hosts() -> None:
+    guard = HostGuard({"portal.test"}, resolver=public)
+    client, seen = redirecting(
+        {"http://portal.test/a": "/b", "http://portal.test/b": "https://portal.test/c"}
+    )
+    fetched = fetch(client, "http://portal.test/a", guard=guard)
+    assert (fetched.final_url, fetched.content) == ("https://portal.test/c", b"page")
+    assert seen == ["http://portal.test/a", "http://portal.test/b", "https://portal.test/c"]
+
+    client, seen = redirecting({"http://portal.test/a": "http://elsewhere.test/x"})
+    with pytest.raises(FetchError) as info:
+        fetch(client, "http://portal.test/a", guard=guard)
+    assert info.value.reason == "host elsewhere.test is not in the source's allowed hosts"
+    assert seen == ["http://portal.test/a"]
+
+
+def test_a_redirect_loop_ends_after_five_hops() -> None:
+    client, seen = redirecting({"http://portal.test/a": "/b", "http://portal.test/b": "/a"})
+    with pytest.raises(FetchError) as info:
+        fetch(client, "http://portal.test/a", guard=HostGuard({"portal.test"}, resolver=public))
+    assert info.value.reason == "more than 5 redirects"
+    assert len(seen) == 6
+
+
+def test_private_addresses_are_refused_unless_the_source_allows_them() -> None:
+    client, seen = redirecting({})
+    guard = HostGuard({"intranet.test", "127.0.0.1"}, resolver=public)
+    for url, address in (
+        ("http://intranet.test/a", "10.1.2.3"),
+        ("http://127.0.0.1/a", "127.0.0.1"),
+    ):
+        with pytest.raises(FetchError) as info:
+            fetch(client, url, guard=guard)
+        host = url.split("/")[2]
+        assert info.value.reason == (
+            f"host {host} resolves to the private address {address}; "
+            "the source does not allow private addresses"
+        )
+    assert seen == []
+    allowed = HostGuard({"127.0.0.1"}, allow_private=True, resolver=public)
+    assert fetch(client, "http://127.0.0.1/a", guard=allowed).content == b"page"

@@ -49,6 +49,7 @@ def test_environment_values_are_expanded(tmp_path: Path, monkeypatch: pytest.Mon
     source = load_sources(path).get("s")
     assert source.listing_urls == ("http://127.0.0.1:9999/a", "http://127.0.0.1:9999/b/c")
     assert source.start_date == date(2024, 2, 1)
+    assert source.hosts == frozenset({"127.0.0.1"})
 
 
 @pytest.mark.parametrize(
@@ -77,6 +78,10 @@ def test_environment_values_are_expanded(tmp_path: Path, monkeypatch: pytest.Mon
         (
             "name: s\n    base_url: http://h\n    listings: [/a]\n    rate: fast",
             "source #1 (s): field 'rate': expected requests per second >= 0 (0: no limit)",
+        ),
+        (
+            "name: s\n    base_url: http://h\n    listings: [/a]\n    allowed_hosts: [http://x/]",
+            "source #1 (s): field 'allowed_hosts': expected a list of host names",
         ),
         (
             "name: s\n    base_url: http://h\n    listings: [/a]\n    colour: red",

@@ -1,0 +1,50 @@
+"""URL canonicalization: one spelling per page, so that two paths to it are one row.
+
+Lower-cases the scheme and host, drops the default port and the fragment, drops session
+ids (``;jsessionid=…``, ``jsessionid``, ``p_auth``) and Liferay's render noise
+(``p_p_lifecycle``, ``p_p_state``, ``p_p_mode``, ``p_p_col_*``), drops tracking
+parameters (``utm_*``, ``fbclid``, ``gclid``), and orders what is left of the query.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+_DROP = frozenset(
+    {
+        "jsessionid",
+        "phpsessid",
+        "sid",
+        "p_auth",
+        "p_p_auth",
+        "p_p_lifecycle",
+        "p_p_state",
+        "p_p_mode",
+        "p_p_col_id",
+        "p_p_col_pos",
+        "p_p_col_count",
+        "fbclid",
+        "gclid",
+    }
+)
+_SESSION_IN_PATH = re.compile(r";jsessionid=[^/?#]*", re.IGNORECASE)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def canonical_url(url: str) -> str:
+    """The canonical spelling of ``url``."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    netloc = host if port is None or port == _DEFAULT_PORTS.get(scheme) else f"{host}:{port}"
+    if parts.username:
+        netloc = f"{parts.username}@{netloc}"
+    path = _SESSION_IN_PATH.sub("", parts.path) or "/"
+    query = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if key.lower() not in _DROP and not key.lower().startswith("utm_")
+    ]
+    return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))

@@ -1,0 +1,32 @@
+"""URL canonicalization."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.urls import canonical_url
+
+
+@pytest.mark.parametrize(
+    ("url", "canonical"),
+    [
+        (
+            "HTTPS://VoNhai.ThaiNguyen.gov.vn:443/tin-tuc/-/asset_publisher/Hq3T/content/a#top",
+            "https://vonhai.thainguyen.gov.vn/tin-tuc/-/asset_publisher/Hq3T/content/a",
+        ),
+        (
+            "http://portal.test/tin-tuc;jsessionid=AB12CD?b=2&a=1",
+            "http://portal.test/tin-tuc?a=1&b=2",
+        ),
+        (
+            "http://portal.test/kinh-te?p_p_id=101&p_p_lifecycle=0&p_p_state=normal"
+            "&p_p_mode=view&p_p_col_id=column-1&p_p_col_pos=1&p_p_col_count=2"
+            "&_101_delta=10&_101_cur=2&p_auth=x9Y&utm_source=fb&fbclid=Zz",
+            "http://portal.test/kinh-te?_101_cur=2&_101_delta=10&p_p_id=101",
+        ),
+        ("http://portal.test:8080", "http://portal.test:8080/"),
+    ],
+)
+def test_canonical_url(url: str, canonical: str) -> None:
+    assert canonical_url(url) == canonical
+    assert canonical_url(canonical) == canonical
