@@ -1,7 +1,7 @@
 """The ``bulletin`` command line.
 
-``sql`` and ``extract`` never import Prefect (nor does ``--help``): the flow modules are
-imported only by the commands that run a flow.
+``sql``, ``extract`` and ``failures`` never import Prefect (nor does ``--help``): the flow
+modules are imported only by the commands that run a flow.
 """
 
 from __future__ import annotations
@@ -99,6 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
+    p = sub.add_parser("failures", help="list the URLs that could not be ingested, and why")
+    with_db(p)
+    p.add_argument("--source", help="only this source")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
     p = sub.add_parser("sample-portal", help="serve the sample portal until Ctrl-C")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765)
@@ -125,6 +130,26 @@ def cmd_sql(args: argparse.Namespace) -> int:
         return 0
     columns = [d[0] for d in cursor.description]
     print(FORMATS[args.format](columns, cursor.fetchall()))
+    return 0
+
+
+FAILURES_SQL = """\
+SELECT source, stage, reason, attempts, last_status, last_failed_at, url
+FROM failures WHERE ? IS NULL OR source = ?
+ORDER BY source, stage, last_failed_at DESC, url"""
+
+
+def cmd_failures(args: argparse.Namespace) -> int:
+    from flows.output import FORMATS
+    from storage.warehouse import connect
+
+    con = connect(args.db, read_only=True)
+    try:
+        cursor = con.execute(FAILURES_SQL, [args.source, args.source])
+        columns = [d[0] for d in cursor.description or ()]
+        print(FORMATS[args.format](columns, cursor.fetchall()))
+    finally:
+        con.close()
     return 0
 
 
@@ -253,6 +278,7 @@ COMMANDS = {
     "backfill": cmd_backfill,
     "extract": cmd_extract,
     "sql": cmd_sql,
+    "failures": cmd_failures,
     "sample-portal": cmd_sample_portal,
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -35,6 +36,7 @@ def discover(
     stop_at_known: bool = True,
     politeness: Politeness | None = None,
     guard: HostGuard | None = None,
+    validators: Mapping[str, tuple[str | None, str | None]] | None = None,
 ) -> Discovery:
     """Walk every listing of ``source`` and return the links to fetch.
 
@@ -43,7 +45,9 @@ def discover(
     than ``since``, at a page whose links are all ``known`` (when ``stop_at_known``), at
     the last page, or after ``source.max_pages``. Items newer than ``until`` and known
     items are not returned. A listing page that fails is recorded, and the next listing
-    goes on.
+    goes on. With ``validators`` (ETag, Last-Modified per listing URL, from the last run),
+    a listing's first page is asked for conditionally, and a 304 ends that listing: what
+    it links to has not changed.
     """
     found = Discovery()
     seen: set[str] = set()
@@ -55,11 +59,19 @@ def discover(
                 break
             visited.add(url)
             try:
-                fetched = fetch(client, url, politeness=politeness, guard=guard)
+                fetched = fetch(
+                    client,
+                    url,
+                    politeness=politeness,
+                    guard=guard,
+                    validators=(validators or {}).get(url) if url == listing_url else None,
+                )
             except FetchError as exc:
                 found.failures.append(Failure(url, source.name, "discover", exc.reason, exc.status))
                 break
             found.pages.append(fetched.page(source.name, "listing"))
+            if fetched.not_modified:
+                break
             try:
                 listing = parse_listing(
                     fetched.content,

@@ -50,6 +50,13 @@ class Fetched:
     content: bytes
     content_type: str | None
     fetched_at: datetime
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        """A 304 to a conditional request: the page is as it was, and has no body here."""
+        return self.status == 304
 
     @property
     def content_hash(self) -> str:
@@ -57,15 +64,18 @@ class Fetched:
 
     def page(self, source: str, kind: str) -> Page:
         """The fetch-log row of this response."""
+        full = not self.not_modified
         return Page(
             url=self.url,
             source=source,
             kind=kind,
             status=self.status,
             fetched_at=self.fetched_at,
-            bytes=len(self.content),
-            content_hash=self.content_hash,
-            content_type=self.content_type,
+            bytes=len(self.content) if full else None,
+            content_hash=self.content_hash if full else None,
+            content_type=self.content_type if full else None,
+            etag=self.etag,
+            last_modified=self.last_modified,
         )
 
 
@@ -95,6 +105,7 @@ def fetch(
     guard: HostGuard | None = None,
     max_bytes: int = MAX_BYTES,
     max_retry_after: float = MAX_RETRY_AFTER,
+    validators: tuple[str | None, str | None] | None = None,
 ) -> Fetched:
     """GET ``url``; retry 5xx, 429, timeouts and connection errors with jittered backoff.
 
@@ -104,9 +115,18 @@ def fetch(
     waits for its host's turn and is refused when robots.txt disallows it or the host's
     circuit is open. Redirects are followed, at most ``MAX_REDIRECTS``, each hop checked
     by ``guard`` (the source's allowed hosts, no private addresses unless allowed).
+    With ``validators`` (the ETag and Last-Modified seen last time) the request is
+    conditional, and a 304 comes back as a ``Fetched`` that is ``not_modified``.
     Raises ``FetchError`` for a 4xx or a refused URL at once, or once ``attempts`` are
     spent.
     """
+    headers = {}
+    if validators is not None:
+        etag, modified = validators
+        if etag:
+            headers["If-None-Match"] = etag
+        if modified:
+            headers["If-Modified-Since"] = modified
     status: int | None = None
     reason = "not attempted"
     for attempt in range(1, attempts + 1):
@@ -117,10 +137,10 @@ def fetch(
                 raise FetchError(url, exc.reason, None, attempt) from None
         delay = backoff * (2 ** (attempt - 1)) * (0.5 + random.random())
         try:
-            with _follow(client, url, guard) as response:
+            with _follow(client, url, guard, headers) as response:
                 status = response.status_code
-                if response.is_success:
-                    content = _read_capped(response, max_bytes)
+                if response.is_success or status == 304:
+                    content = _read_capped(response, max_bytes) if status != 304 else b""
                     if politeness is not None:
                         politeness.record(url, ok=True)
                     return Fetched(
@@ -130,6 +150,8 @@ def fetch(
                         content=content,
                         content_type=response.headers.get("content-type"),
                         fetched_at=datetime.now(UTC),
+                        etag=response.headers.get("etag"),
+                        last_modified=response.headers.get("last-modified"),
                     )
                 reason = f"HTTP {status} {response.reason_phrase}".strip()
                 wait = retry_after(response.headers.get("retry-after"))
@@ -165,13 +187,15 @@ class _TooLarge(Exception):
 
 
 @contextmanager
-def _follow(client: httpx.Client, url: str, guard: HostGuard | None) -> Iterator[httpx.Response]:
+def _follow(
+    client: httpx.Client, url: str, guard: HostGuard | None, headers: dict[str, str]
+) -> Iterator[httpx.Response]:
     """The streamed response at the end of ``url``'s redirects, each hop guarded."""
     target = url
     for _ in range(MAX_REDIRECTS + 1):
         if guard is not None:
             guard.check(target)
-        with client.stream("GET", target, follow_redirects=False) as response:
+        with client.stream("GET", target, headers=headers, follow_redirects=False) as response:
             location = response.headers.get("location")
             if not (response.is_redirect and location):
                 yield response

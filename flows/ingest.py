@@ -21,6 +21,7 @@ from storage.records import Failure, LoadCounts, Page
 from storage.warehouse import record_failures, save_articles, save_pages
 
 BATCH_SIZE = 25
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 
 @dataclass(slots=True)
@@ -63,6 +64,12 @@ def fetch_articles(
             batch.failures.append(Failure(url, source.name, "fetch", exc.reason, exc.status))
             continue
         batch.pages.append(fetched.page(source.name, "article"))
+        media = (fetched.content_type or "").split(";")[0].strip().lower()
+        if media and media not in HTML_TYPES:
+            # A PDF or an image linked as an article: recorded, never retried.
+            reason = f"not an HTML page ({media})"
+            batch.failures.append(Failure(url, source.name, "skip", reason, fetched.status))
+            continue
         try:
             article = extract(
                 fetched.content,

@@ -29,6 +29,7 @@ from storage.warehouse import (
     failed_urls,
     finish_run,
     known_article_urls,
+    page_validators,
     record_failures,
     retryable_failures,
     save_pages,
@@ -91,6 +92,7 @@ def discover_task(
     known: set[str],
     politeness: Politeness,
     guard: HostGuard,
+    validators: dict[str, tuple[str | None, str | None]],
 ) -> Discovery:
     return discover(
         client,
@@ -101,6 +103,7 @@ def discover_task(
         stop_at_known=plan.stop_at_known,
         politeness=politeness,
         guard=guard,
+        validators=validators,
     )
 
 
@@ -185,7 +188,10 @@ def _ingest_source(
     )
     guard = HostGuard(source.hosts, allow_private=source.allow_private)
     known_or_failed = known | failed if plan.stop_at_known else known
-    found = discover_task(client, source, plan, known_or_failed, politeness, guard)
+    # A nightly run asks for each listing's first page conditionally; a backfill walks
+    # deeper pages and needs their links, so it asks for them in full.
+    validators = page_validators(con, source.listing_urls) if plan.stop_at_known else {}
+    found = discover_task(client, source, plan, known_or_failed, politeness, guard, validators)
     save_pages(con, found.pages)
     record_failures(con, found.failures)
     urls = [item.url for item in found.items]

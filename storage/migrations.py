@@ -150,6 +150,14 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             FROM people p JOIN articles a USING (article_id);
         """,
     ),
+    (
+        3,
+        "pages: HTTP validators for conditional requests",
+        """
+        ALTER TABLE pages ADD COLUMN etag VARCHAR;
+        ALTER TABLE pages ADD COLUMN last_modified VARCHAR;
+        """,
+    ),
 ]
 
 

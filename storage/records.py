@@ -19,6 +19,8 @@ class Page:
     bytes: int | None
     content_hash: str | None
     content_type: str | None
+    etag: str | None = None
+    last_modified: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -179,6 +179,8 @@ _PAGE_SCHEMA = pa.schema(
         ("bytes", pa.int64()),
         ("content_hash", pa.string()),
         ("content_type", pa.string()),
+        ("etag", pa.string()),
+        ("last_modified", pa.string()),
     ]
 )
 _FAILURE_SCHEMA = pa.schema(
@@ -307,8 +309,13 @@ def save_pages(con: duckdb.DuckDBPyConnection, pages: Sequence[Page]) -> None:
         return
     latest = {p.url: p.to_dict() for p in pages}
     table = _table(list(latest.values()), _PAGE_SCHEMA)
+    # A 304 says nothing new of the body: keep what the last full fetch recorded.
+    kept = ("bytes", "content_hash", "content_type", "etag", "last_modified")
     cols = [f.name for f in _PAGE_SCHEMA if f.name != "url"]
-    assignments = ", ".join(f"{c} = excluded.{c}" for c in cols)
+    assignments = ", ".join(
+        f"{c} = coalesce(excluded.{c}, pages.{c})" if c in kept else f"{c} = excluded.{c}"
+        for c in cols
+    )
     with _Registered(con, _batch_pages=table):
         con.execute(
             f"INSERT INTO pages BY NAME SELECT * FROM _batch_pages "
@@ -342,6 +349,18 @@ def record_failures(
         )
 
 
+def page_validators(
+    con: duckdb.DuckDBPyConnection, urls: Sequence[str]
+) -> dict[str, tuple[str | None, str | None]]:
+    """The ETag and Last-Modified last seen for each of ``urls`` that has any."""
+    rows = con.execute(
+        "SELECT url, etag, last_modified FROM pages WHERE list_contains(?, url) "
+        "AND (etag IS NOT NULL OR last_modified IS NOT NULL)",
+        [list(urls)],
+    ).fetchall()
+    return {url: (etag, modified) for url, etag, modified in rows}
+
+
 def known_article_urls(con: duckdb.DuckDBPyConnection, source: str) -> set[str]:
     """URLs (as fetched and canonical) of the articles already stored for a source."""
     rows = con.execute(
@@ -353,7 +372,8 @@ def known_article_urls(con: duckdb.DuckDBPyConnection, source: str) -> set[str]:
 def retryable_failures(con: duckdb.DuckDBPyConnection, source: str, max_attempts: int) -> list[str]:
     """Article URLs of a source that failed fewer than ``max_attempts`` times."""
     rows = con.execute(
-        "SELECT url FROM failures WHERE source = ? AND stage <> 'discover' AND attempts < ? "
+        "SELECT url FROM failures WHERE source = ? AND stage NOT IN ('discover', 'skip') "
+        "AND attempts < ? "
         "ORDER BY url",
         [source, max_attempts],
     ).fetchall()

@@ -135,3 +135,33 @@ def test_extract_seed_json_matches_the_gold(shared_dir: Path) -> None:
             have["src"]
             == "https://vonhai.thainguyen.gov.vn/documents/20181/1283421" + (want["src_endswith"])
         )
+
+
+def test_failures_lists_each_url_with_its_stage_and_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from storage.records import Failure
+    from storage.warehouse import record_failures
+
+    path = tmp_path / "w.duckdb"
+    con = connect(path)
+    record_failures(
+        con,
+        [
+            Failure("http://p.test/a", "s", "fetch", "HTTP 404 Not Found", 404),
+            Failure("http://q.test/b.pdf", "t", "skip", "not an HTML page (application/pdf)", 200),
+        ],
+        now=datetime(2026, 11, 1, tzinfo=UTC),
+    )
+    con.close()
+    assert main(["failures", "--db", str(path), "--source", "t", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "source,stage,reason,attempts,last_status,last_failed_at,url",
+        "t,skip,not an HTML page (application/pdf),1,200,2026-11-01T07:00:00+07:00,"
+        "http://q.test/b.pdf",
+    ]
+    assert main(["failures", "--db", str(path), "--format", "json"]) == 0
+    assert [r["url"] for r in json.loads(capsys.readouterr().out)] == [
+        "http://p.test/a",
+        "http://q.test/b.pdf",
+    ]

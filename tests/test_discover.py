@@ -76,3 +76,25 @@ def test_a_missing_listing_is_a_failure_and_the_others_go_on(
         for a in sample.articles
         if a.category_slug == slug and a.published_at >= datetime(2026, 11, 15, tzinfo=HCM)
     ]
+
+
+def test_an_unchanged_first_page_ends_its_listing_after_one_conditional_request(
+    portal, tmp_path: Path, write_sources: Callable
+) -> None:
+    sample, base_url = portal
+    source = load_sources(write_sources(tmp_path, base_url)).get("sample")
+    with make_client() as client:
+        first = discover(client, source, since=datetime(2026, 11, 1, tzinfo=HCM))
+        validators = {p.url: (p.etag, p.last_modified) for p in first.pages}
+        mark = len(sample.requests)
+        again = discover(
+            client, source, since=datetime(2026, 11, 1, tzinfo=HCM), validators=validators
+        )
+    assert all(etag and etag.startswith('"') for etag, _ in validators.values())
+    assert again.items == []
+    assert [(p.url, p.status, p.content_hash) for p in again.pages] == [
+        (url, 304, None) for url in source.listing_urls
+    ]
+    assert [(path, status) for _, _, path, status in sample.requests[mark:]] == [
+        (path, 304) for path in ("/tin-tuc-su-kien", "/kinh-te", "/van-hoa-xa-hoi")
+    ]

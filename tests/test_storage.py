@@ -143,7 +143,18 @@ def test_pages_keep_the_latest_fetch_per_url(con: duckdb.DuckDBPyConnection) -> 
     save_pages(con, [first])
     save_pages(con, [second])
     assert con.execute("SELECT * FROM pages").fetchall() == [
-        ("http://p/a", "s", "article", 200, T0 + timedelta(days=1), 12, "h2", "text/html")
+        (
+            "http://p/a",
+            "s",
+            "article",
+            200,
+            T0 + timedelta(days=1),
+            12,
+            "h2",
+            "text/html",
+            None,
+            None,
+        )
     ]
 
 
@@ -195,4 +206,15 @@ def test_facts_are_loaded_with_the_article_and_joined_by_views(
     ]
     assert con.execute("SELECT value, total FROM article_stats WHERE source = 's'").fetchall() == [
         (18.0, 22.0)
+    ]
+
+
+def test_a_304_keeps_what_the_last_full_fetch_recorded(con: duckdb.DuckDBPyConnection) -> None:
+    full = Page("http://p/l", "s", "listing", 200, T0, 12, "h1", "text/html", '"e1"', None)
+    later = T0 + timedelta(days=1)
+    not_modified = Page("http://p/l", "s", "listing", 304, later, None, None, None, '"e1"', None)
+    save_pages(con, [full])
+    save_pages(con, [not_modified])
+    assert con.execute("SELECT * FROM pages").fetchall() == [
+        ("http://p/l", "s", "listing", 304, later, 12, "h1", "text/html", '"e1"', None)
     ]

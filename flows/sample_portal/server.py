@@ -8,6 +8,7 @@ portal's ``requests`` list records each one instead.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import socket
 import sys
 import threading
@@ -105,13 +106,21 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(response, send_body)
 
     def _send(self, response: Response, send_body: bool) -> None:
+        etag = None
+        if response.status == 200:  # validators for conditional requests, as Liferay sends
+            etag = '"' + hashlib.sha1(response.body).hexdigest()[:20] + '"'
+            if self.headers.get("If-None-Match") == etag:
+                response = Response(304, response.content_type, b"")
         cast(PortalServer, self.server).portal.record(self.command, self.path, response.status)
         self.send_response(response.status)
-        self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
+        if etag is not None:
+            self.send_header("ETag", etag)
+        if response.status != 304:
+            self.send_header("Content-Type", response.content_type)
+            self.send_header("Content-Length", str(len(response.body)))
         self.send_header("Liferay-Portal", LIFERAY_HEADER)
         self.end_headers()
-        if send_body:
+        if send_body and response.status != 304:
             self.wfile.write(response.body)
 
 
