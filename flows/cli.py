@@ -99,6 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
+    p = sub.add_parser("reparse", help="re-extract archived pages with no network")
+    with_db(p)
+    with_sources(p)
+    p.add_argument("--source", help="only this source")
+    p.add_argument("--since", type=_day, help="only articles dated from this day on")
+
     p = sub.add_parser("failures", help="list the URLs that could not be ingested, and why")
     with_db(p)
     p.add_argument("--source", help="only this source")
@@ -150,6 +156,21 @@ def cmd_failures(args: argparse.Namespace) -> int:
         print(FORMATS[args.format](columns, cursor.fetchall()))
     finally:
         con.close()
+    return 0
+
+
+def cmd_reparse(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from flows.reparse import reparse
+    from storage.warehouse import connect
+
+    con = connect(args.db)
+    try:
+        counts = reparse(con, source=args.source, since=args.since, sources_file=args.sources_file)
+    finally:
+        con.close()
+    print("reparse: " + ", ".join(f"{k} {v}" for k, v in asdict(counts).items()))
     return 0
 
 
@@ -279,6 +300,7 @@ COMMANDS = {
     "extract": cmd_extract,
     "sql": cmd_sql,
     "failures": cmd_failures,
+    "reparse": cmd_reparse,
     "sample-portal": cmd_sample_portal,
 }
 

@@ -24,6 +24,7 @@ class Discovery:
     items: list[ListingItem] = field(default_factory=list)
     pages: list[Page] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    bodies: dict[str, bytes] = field(default_factory=dict)  # by content hash
 
 
 def discover(
@@ -72,6 +73,7 @@ def discover(
             found.pages.append(fetched.page(source.name, "listing"))
             if fetched.not_modified:
                 break
+            found.bodies[fetched.content_hash] = fetched.content
             try:
                 listing = parse_listing(
                     fetched.content,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TypeVar
 
 import duckdb
 import httpx
@@ -18,7 +19,7 @@ from flows.politeness import Politeness
 from flows.safety import HostGuard
 from flows.sources import Source
 from storage.records import Failure, LoadCounts, Page
-from storage.warehouse import record_failures, save_articles, save_pages
+from storage.warehouse import record_failures, save_articles, save_bodies, save_pages
 
 BATCH_SIZE = 25
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -31,9 +32,13 @@ class Batch:
     articles: list[Article] = field(default_factory=list)
     pages: list[Page] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    bodies: dict[str, bytes] = field(default_factory=dict)  # by content hash
 
 
-def chunks(items: Sequence[str], size: int = BATCH_SIZE) -> Iterator[list[str]]:
+T = TypeVar("T")
+
+
+def chunks(items: Sequence[T], size: int = BATCH_SIZE) -> Iterator[list[T]]:
     """``items`` in lists of at most ``size``."""
     for start in range(0, len(items), size):
         yield list(items[start : start + size])
@@ -64,6 +69,7 @@ def fetch_articles(
             batch.failures.append(Failure(url, source.name, "fetch", exc.reason, exc.status))
             continue
         batch.pages.append(fetched.page(source.name, "article"))
+        batch.bodies[fetched.content_hash] = fetched.content
         media = (fetched.content_type or "").split(";")[0].strip().lower()
         if media and media not in HTML_TYPES:
             # A PDF or an image linked as an article: recorded, never retried.
@@ -92,7 +98,8 @@ def fetch_articles(
 
 
 def save_batch(con: duckdb.DuckDBPyConnection, source: Source, batch: Batch) -> LoadCounts:
-    """Load one batch: the fetch log, the articles (upserted) and the failures."""
+    """Load one batch: the raw bodies, the fetch log, the articles (upserted), failures."""
+    save_bodies(con, batch.bodies)
     save_pages(con, batch.pages)
     counts = save_articles(con, source.name, batch.articles)
     record_failures(con, batch.failures)

@@ -32,6 +32,7 @@ from storage.warehouse import (
     page_validators,
     record_failures,
     retryable_failures,
+    save_bodies,
     save_pages,
     start_run,
 )
@@ -192,6 +193,7 @@ def _ingest_source(
     # deeper pages and needs their links, so it asks for them in full.
     validators = page_validators(con, source.listing_urls) if plan.stop_at_known else {}
     found = discover_task(client, source, plan, known_or_failed, politeness, guard, validators)
+    save_bodies(con, found.bodies)
     save_pages(con, found.pages)
     record_failures(con, found.failures)
     urls = [item.url for item in found.items]

@@ -158,6 +158,19 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE pages ADD COLUMN last_modified VARCHAR;
         """,
     ),
+    (
+        4,
+        "raw archive: every fetched body, compressed and content-addressed",
+        """
+        CREATE TABLE raw_pages (
+            content_hash  VARCHAR PRIMARY KEY,
+            compression   VARCHAR NOT NULL,
+            size          BIGINT NOT NULL,
+            body          BLOB NOT NULL,
+            first_seen_at TIMESTAMPTZ NOT NULL
+        );
+        """,
+    ),
 ]
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Sequence
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -321,6 +322,58 @@ def save_pages(con: duckdb.DuckDBPyConnection, pages: Sequence[Page]) -> None:
             f"INSERT INTO pages BY NAME SELECT * FROM _batch_pages "
             f"ON CONFLICT (url) DO UPDATE SET {assignments}"
         )
+
+
+_RAW_SCHEMA = pa.schema(
+    [
+        ("content_hash", pa.string()),
+        ("compression", pa.string()),
+        ("size", pa.int64()),
+        ("body", pa.binary()),
+        ("first_seen_at", _TS),
+    ]
+)
+
+
+def save_bodies(
+    con: duckdb.DuckDBPyConnection,
+    bodies: Mapping[str, bytes],
+    *,
+    now: datetime | None = None,
+) -> None:
+    """Archive fetched bodies by content hash (zlib); a body already there is kept."""
+    if not bodies:
+        return
+    now = now or datetime.now(UTC)
+    rows = [
+        {
+            "content_hash": digest,
+            "compression": "zlib",
+            "size": len(body),
+            "body": zlib.compress(body, 6),
+            "first_seen_at": now,
+        }
+        for digest, body in bodies.items()
+    ]
+    with _Registered(con, _batch_raw=_table(rows, _RAW_SCHEMA)):
+        con.execute("INSERT INTO raw_pages BY NAME SELECT * FROM _batch_raw ON CONFLICT DO NOTHING")
+
+
+def archived_bodies(
+    con: duckdb.DuckDBPyConnection, urls: Sequence[str]
+) -> dict[str, tuple[bytes, str | None]]:
+    """The archived body and content type of the latest full fetch of each URL."""
+    rows = con.execute(
+        "SELECT p.url, r.compression, r.body, p.content_type FROM pages p "
+        "JOIN raw_pages r USING (content_hash) WHERE list_contains(?, p.url)",
+        [list(urls)],
+    ).fetchall()
+    found = {}
+    for url, compression, body, content_type in rows:
+        if compression != "zlib":
+            raise StorageError(f"raw page of {url}: unknown compression {compression!r}")
+        found[url] = (zlib.decompress(body), content_type)
+    return found
 
 
 def record_failures(

@@ -248,3 +248,56 @@ KNOWN_FACTS = {
 }
 MALFORMED_REASON = "no title found"
 BACKFILL_EXPECTED = 13
+
+
+def test_reparse_from_the_archive_with_the_network_disabled(
+    prefect_harness: None,
+    portal,
+    tmp_path: Path,
+    write_sources,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import httpx
+
+    from flows.reparse import reparse
+    from storage.warehouse import connect
+
+    sample, base_url = portal
+    sources = write_sources(tmp_path, base_url)
+    db = tmp_path / "w.duckdb"
+    nightly(sources=["sample"], db=str(db), sources_file=str(sources))
+
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("reparse touched the network")
+
+    monkeypatch.setattr(httpx.Client, "send", no_network)
+    tables = ("articles", "figures", "stats", "doc_refs", "people", "pages")
+
+    def snapshot(con) -> dict[str, list[tuple]]:
+        return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=str) for t in tables}
+
+    con = connect(db)
+    before = snapshot(con)
+    counts = reparse(con, sources_file=str(sources))
+    assert (counts.pages, counts.updated, counts.unchanged, counts.failed, counts.missing) == (
+        59,
+        0,
+        58,
+        1,
+        0,
+    )
+    assert snapshot(con) == before
+
+    # An extractor upgrade, simulated: the stored output no longer matches the page.
+    url = base_url + sample.article(KNOWN_INDEX).path
+    con.execute("UPDATE articles SET title = 'cũ', content_hash = 'old' WHERE url = ?", [url])
+    counts = reparse(con, sources_file=str(sources))
+    assert (counts.updated, counts.unchanged) == (1, 57)
+    after = snapshot(con)
+    assert after["articles"] != before["articles"]  # updated_at moved on for that one row
+    assert [(r[0], r[4]) for r in after["articles"] if r[2] == url] == [
+        (r[0], r[4]) for r in before["articles"] if r[2] == url
+    ]
+    for table in ("figures", "stats", "doc_refs", "people", "pages"):
+        assert after[table] == before[table], table
+    con.close()
