@@ -163,13 +163,10 @@ def cmd_reparse(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
     from flows.reparse import reparse
-    from storage.warehouse import connect
+    from storage.warehouse import writing
 
-    con = connect(args.db)
-    try:
+    with writing(args.db) as con:
         counts = reparse(con, source=args.source, since=args.since, sources_file=args.sources_file)
-    finally:
-        con.close()
     print("reparse: " + ", ".join(f"{k} {v}" for k, v in asdict(counts).items()))
     return 0
 

@@ -17,6 +17,15 @@ from flows.urls import canonical_url
 from storage.records import Failure, Page
 
 
+@dataclass(frozen=True, slots=True)
+class Archived:
+    """A listing page as the last run fetched it: its body and HTTP validators."""
+
+    body: bytes
+    content_type: str | None
+    validators: tuple[str | None, str | None]
+
+
 @dataclass(slots=True)
 class Discovery:
     """What walking the listings found: article links in order, the pages and failures."""
@@ -37,7 +46,7 @@ def discover(
     stop_at_known: bool = True,
     politeness: Politeness | None = None,
     guard: HostGuard | None = None,
-    validators: Mapping[str, tuple[str | None, str | None]] | None = None,
+    archived: Mapping[str, Archived] | None = None,
 ) -> Discovery:
     """Walk every listing of ``source`` and return the links to fetch.
 
@@ -46,9 +55,8 @@ def discover(
     than ``since``, at a page whose links are all ``known`` (when ``stop_at_known``), at
     the last page, or after ``source.max_pages``. Items newer than ``until`` and known
     items are not returned. A listing page that fails is recorded, and the next listing
-    goes on. With ``validators`` (ETag, Last-Modified per listing URL, from the last run),
-    a listing's first page is asked for conditionally, and a 304 ends that listing: what
-    it links to has not changed.
+    goes on. With ``archived`` (each listing URL's last body and validators), a
+    listing's first page is asked for conditionally, and a 304 is read from the archive.
     """
     found = Discovery()
     seen: set[str] = set()
@@ -59,28 +67,31 @@ def discover(
             if url is None or url in visited:
                 break
             visited.add(url)
+            before = (archived or {}).get(url) if url == listing_url else None
             try:
                 fetched = fetch(
                     client,
                     url,
                     politeness=politeness,
                     guard=guard,
-                    validators=(validators or {}).get(url) if url == listing_url else None,
+                    validators=before.validators if before else None,
                 )
             except FetchError as exc:
                 found.failures.append(Failure(url, source.name, "discover", exc.reason, exc.status))
                 break
             found.pages.append(fetched.page(source.name, "listing"))
-            if fetched.not_modified:
-                break
-            found.bodies[fetched.content_hash] = fetched.content
+            if fetched.not_modified and before is not None:
+                content, content_type = before.body, before.content_type
+            else:
+                content, content_type = fetched.content, fetched.content_type
+                found.bodies[fetched.content_hash] = content
             try:
                 listing = parse_listing(
-                    fetched.content,
+                    content,
                     fetched.final_url,
                     profile=source.extractor_profile,
                     timezone=source.timezone,
-                    content_type=fetched.content_type,
+                    content_type=content_type,
                 )
             except ExtractionError as exc:
                 found.failures.append(

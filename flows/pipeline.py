@@ -17,7 +17,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
-from flows.discover import Discovery, discover
+from flows.discover import Archived, Discovery, discover
 from flows.http import USER_AGENT, make_client
 from flows.ingest import Batch, chunks, fetch_articles, save_batch
 from flows.politeness import Politeness
@@ -25,16 +25,16 @@ from flows.safety import HostGuard
 from flows.sources import Source, Sources, load_sources
 from storage.records import LoadCounts
 from storage.warehouse import (
-    connect,
+    archived_pages,
     failed_urls,
     finish_run,
     known_article_urls,
-    page_validators,
     record_failures,
     retryable_failures,
     save_bodies,
     save_pages,
     start_run,
+    writing,
 )
 
 MAX_ATTEMPTS = 3
@@ -93,7 +93,7 @@ def discover_task(
     known: set[str],
     politeness: Politeness,
     guard: HostGuard,
-    validators: dict[str, tuple[str | None, str | None]],
+    archived: dict[str, Archived],
 ) -> Discovery:
     return discover(
         client,
@@ -104,7 +104,7 @@ def discover_task(
         stop_at_known=plan.stop_at_known,
         politeness=politeness,
         guard=guard,
-        validators=validators,
+        archived=archived,
     )
 
 
@@ -124,8 +124,9 @@ def fetch_extract_task(
 
 
 @task(name="save", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
-def save_task(con: duckdb.DuckDBPyConnection, source: Source, batch: Batch) -> LoadCounts:
-    return save_batch(con, source, batch)
+def save_task(db: str | None, source: Source, batch: Batch) -> LoadCounts:
+    with writing(db) as con:
+        return save_batch(con, source, batch)
 
 
 def current_run_id() -> str:
@@ -144,68 +145,80 @@ def run_ingest(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> RunSummary:
-    """Discover, fetch, extract and save for each source; record the run."""
+    """Discover, fetch, extract and save for each source; record the run.
+
+    The warehouse is written in short transactions (``storage.warehouse.writing``) and
+    closed between them, so that readers (`bulletin sql`) and another run get in.
+    """
     logger = get_run_logger()
     sources: Sources = load_sources(sources_file)
     selected = sources.select(source_names)
     summary = RunSummary(current_run_id(), flow_name, [s.name for s in selected])
-    con = connect(db)
     started = datetime.now(UTC)
-    start_run(
-        con,
-        summary.run_id,
-        flow_name,
-        summary.sources,
-        date_from=date_from,
-        date_to=date_to,
-        now=started,
-    )
+    with writing(db) as con:
+        start_run(
+            con,
+            summary.run_id,
+            flow_name,
+            summary.sources,
+            date_from=date_from,
+            date_to=date_to,
+            now=started,
+        )
     try:
         with make_client() as client:
             for source in selected:
-                _ingest_source(con, client, source, plan_for(con, source, started), summary)
+                with writing(db) as con:
+                    plan = plan_for(con, source, started)
+                _ingest_source(db, client, source, plan, summary)
                 logger.info("%s: %s", source.name, summary.per_source[source.name])
     except BaseException as exc:
-        finish_run(con, summary.run_id, "failed", summary.counts(), message=repr(exc))
-        con.close()
+        with writing(db) as con:
+            finish_run(con, summary.run_id, "failed", summary.counts(), message=repr(exc))
         raise
-    finish_run(con, summary.run_id, "completed", summary.counts())
-    con.close()
+    with writing(db) as con:
+        finish_run(con, summary.run_id, "completed", summary.counts())
     return summary
 
 
 def _ingest_source(
-    con: duckdb.DuckDBPyConnection,
+    db: str | None,
     client: httpx.Client,
     source: Source,
     plan: Plan,
     summary: RunSummary,
 ) -> None:
     logger = get_run_logger()
-    known = known_article_urls(con, source.name)
-    failed = failed_urls(con, source.name)
+    with writing(db) as con:
+        known = known_article_urls(con, source.name)
+        failed = failed_urls(con, source.name)
+        # Each listing's first page is asked for conditionally; a 304 is read from the
+        # archive.
+        archived = {
+            url: Archived(page.body, page.content_type, (page.etag, page.last_modified))
+            for url, page in archived_pages(con, source.listing_urls).items()
+            if page.etag or page.last_modified
+        }
     politeness = Politeness(
         client, rate=source.rate, obey_robots=source.obey_robots, user_agent=USER_AGENT
     )
     guard = HostGuard(source.hosts, allow_private=source.allow_private)
     known_or_failed = known | failed if plan.stop_at_known else known
-    # A nightly run asks for each listing's first page conditionally; a backfill walks
-    # deeper pages and needs their links, so it asks for them in full.
-    validators = page_validators(con, source.listing_urls) if plan.stop_at_known else {}
-    found = discover_task(client, source, plan, known_or_failed, politeness, guard, validators)
-    save_bodies(con, found.bodies)
-    save_pages(con, found.pages)
-    record_failures(con, found.failures)
+    found = discover_task(client, source, plan, known_or_failed, politeness, guard, archived)
+    with writing(db) as con:
+        save_bodies(con, found.bodies)
+        save_pages(con, found.pages)
+        record_failures(con, found.failures)
+        retry = retryable_failures(con, source.name, MAX_ATTEMPTS) if plan.retry_failures else []
     urls = [item.url for item in found.items]
-    if plan.retry_failures:
-        listed = set(urls)
-        urls += [u for u in retryable_failures(con, source.name, MAX_ATTEMPTS) if u not in listed]
+    listed = set(urls)
+    urls += [u for u in retry if u not in listed]
     counts = LoadCounts()
     failed_count = len(found.failures)
     done = 0
     for batch_urls in chunks(urls):
         batch = fetch_extract_task(client, source, batch_urls, plan, politeness, guard)
-        counts += save_task(con, source, batch)
+        counts += save_task(db, source, batch)
         failed_count += len(batch.failures)
         done += len(batch_urls)
         logger.info("%s: %d/%d pages fetched", source.name, done, len(urls))

@@ -19,7 +19,7 @@ from extractors import Article, ExtractionError, extract
 from flows.ingest import chunks
 from flows.sources import DEFAULT_TIMEZONE, Source, SourcesError, load_sources
 from storage.records import Failure, LoadCounts
-from storage.warehouse import archived_bodies, record_failures, save_articles
+from storage.warehouse import archived_pages, record_failures, save_articles
 
 BATCH_SIZE = 200
 
@@ -65,19 +65,23 @@ def reparse(
     counts = LoadCounts()
     done = 0
     for pairs in chunks(rows, BATCH_SIZE):
-        bodies = archived_bodies(con, [url for _, url in pairs])
+        bodies = archived_pages(con, [url for _, url in pairs])
         by_source: dict[str, list[Article]] = {}
         failures: list[Failure] = []
         for name, url in pairs:
             if url not in bodies:
                 totals["missing"] += 1
                 continue
-            body, content_type = bodies[url]
+            page = bodies[url]
             profile, timezone = profiles.get(name, (None, DEFAULT_TIMEZONE))
             totals["pages"] += 1
             try:
                 article = extract(
-                    body, url, profile=profile, timezone=timezone, content_type=content_type
+                    page.body,
+                    url,
+                    profile=profile,
+                    timezone=timezone,
+                    content_type=page.content_type,
                 )
             except ExtractionError as exc:
                 failures.append(Failure(url, name, "extract", exc.reason, 200))

@@ -8,7 +8,7 @@ from datetime import date
 from prefect import flow, get_run_logger
 
 from flows.reparse import reparse as reparse_archive
-from storage.warehouse import connect
+from storage.warehouse import writing
 
 
 @flow(name="reparse", log_prints=True)
@@ -20,8 +20,7 @@ def reparse(
 ) -> dict[str, int]:
     """Re-extract the archived pages (of one source, dated since a day), no network."""
     logger = get_run_logger()
-    con = connect(db)
-    try:
+    with writing(db) as con:
         counts = reparse_archive(
             con,
             source=source,
@@ -29,6 +28,4 @@ def reparse(
             sources_file=sources_file,
             progress=lambda done, total: logger.info("reparsed %d/%d pages", done, total),
         )
-    finally:
-        con.close()
     return asdict(counts)

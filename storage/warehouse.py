@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
+import time
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,24 +33,74 @@ def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
     return Path(db or os.environ.get("BULLETIN_DB") or DEFAULT_DB)
 
 
+READ_WAIT = 5.0  # seconds a reader waits for a writer to close the file
+WRITE_WAIT = 900.0  # seconds a writer waits for another writer's turn
+
+
 def connect(
-    db: str | os.PathLike[str] | None = None, *, read_only: bool = False
+    db: str | os.PathLike[str] | None = None,
+    *,
+    read_only: bool = False,
+    wait: float | None = None,
 ) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse; a writable connection is migrated to the latest schema."""
+    """Open the warehouse; a writable connection is migrated to the latest schema.
+
+    DuckDB lets one process hold the file, and writers keep it only for short
+    transactions (``writing``), so an open that finds it busy retries for ``wait``
+    seconds (default: READ_WAIT) before it gives up with a clear error.
+    """
     path = resolve_db_path(db)
     if read_only and not path.exists():
         raise StorageError(
             f"no warehouse at {path}: run `bulletin ingest` (or `bulletin demo`) first, "
             "or point --db / BULLETIN_DB at one"
         )
-    try:
-        con = duckdb.connect(str(path), read_only=read_only)
-    except duckdb.Error as exc:
-        raise StorageError(f"cannot open warehouse {path}: {exc}") from exc
+    deadline = time.monotonic() + (READ_WAIT if wait is None else wait)
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+                raise StorageError(f"cannot open warehouse {path}: {exc}") from exc
+            time.sleep(0.05)
+        except duckdb.Error as exc:
+            raise StorageError(f"cannot open warehouse {path}: {exc}") from exc
     con.execute(f"SET TimeZone = '{TIMEZONE}'")
     if not read_only:
         migrate(con)
     return con
+
+
+@contextmanager
+def writing(
+    db: str | os.PathLike[str] | None = None, *, wait: float = WRITE_WAIT
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short write: take the single-writer lock (waiting for another writer's turn),
+    open the file, and close both at the end, so that readers get in between."""
+    path = resolve_db_path(db)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(f"{path}.lock", "a+b") as lock:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise StorageError(
+                        f"warehouse {path} is being written by another process; "
+                        f"gave up after {wait:.0f} s"
+                    ) from None
+                time.sleep(0.05)
+        try:
+            con = connect(path, wait=wait)
+            try:
+                yield con
+            finally:
+                con.close()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def article_id(canonical_url: str) -> str:
@@ -359,20 +413,29 @@ def save_bodies(
         con.execute("INSERT INTO raw_pages BY NAME SELECT * FROM _batch_raw ON CONFLICT DO NOTHING")
 
 
-def archived_bodies(
-    con: duckdb.DuckDBPyConnection, urls: Sequence[str]
-) -> dict[str, tuple[bytes, str | None]]:
-    """The archived body and content type of the latest full fetch of each URL."""
+@dataclass(frozen=True, slots=True)
+class ArchivedPage:
+    """The latest full fetch of a URL, from the raw archive."""
+
+    body: bytes
+    content_type: str | None
+    etag: str | None
+    last_modified: str | None
+
+
+def archived_pages(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, ArchivedPage]:
+    """The archived body, content type and validators of the latest full fetch of each
+    of ``urls`` that has one."""
     rows = con.execute(
-        "SELECT p.url, r.compression, r.body, p.content_type FROM pages p "
-        "JOIN raw_pages r USING (content_hash) WHERE list_contains(?, p.url)",
+        "SELECT p.url, r.compression, r.body, p.content_type, p.etag, p.last_modified "
+        "FROM pages p JOIN raw_pages r USING (content_hash) WHERE list_contains(?, p.url)",
         [list(urls)],
     ).fetchall()
     found = {}
-    for url, compression, body, content_type in rows:
+    for url, compression, body, content_type, etag, modified in rows:
         if compression != "zlib":
             raise StorageError(f"raw page of {url}: unknown compression {compression!r}")
-        found[url] = (zlib.decompress(body), content_type)
+        found[url] = ArchivedPage(zlib.decompress(body), content_type, etag, modified)
     return found
 
 
@@ -402,18 +465,6 @@ def record_failures(
         )
 
 
-def page_validators(
-    con: duckdb.DuckDBPyConnection, urls: Sequence[str]
-) -> dict[str, tuple[str | None, str | None]]:
-    """The ETag and Last-Modified last seen for each of ``urls`` that has any."""
-    rows = con.execute(
-        "SELECT url, etag, last_modified FROM pages WHERE list_contains(?, url) "
-        "AND (etag IS NOT NULL OR last_modified IS NOT NULL)",
-        [list(urls)],
-    ).fetchall()
-    return {url: (etag, modified) for url, etag, modified in rows}
-
-
 def known_article_urls(con: duckdb.DuckDBPyConnection, source: str) -> set[str]:
     """URLs (as fetched and canonical) of the articles already stored for a source."""
     rows = con.execute(
@@ -439,11 +490,15 @@ def failed_urls(con: duckdb.DuckDBPyConnection, source: str) -> set[str]:
     return {r[0] for r in rows}
 
 
-def last_success_started_at(con: duckdb.DuckDBPyConnection, source: str) -> datetime | None:
-    """When the last successful run that covered ``source`` started."""
+def last_success_started_at(
+    con: duckdb.DuckDBPyConnection, source: str, flow: str = "nightly"
+) -> datetime | None:
+    """When the last successful ``flow`` run that covered ``source`` started (a backfill
+    of an old range says nothing of what is new)."""
     row = con.execute(
-        "SELECT max(started_at) FROM runs WHERE status = 'completed' AND list_contains(sources, ?)",
-        [source],
+        "SELECT max(started_at) FROM runs WHERE status = 'completed' AND flow = ? "
+        "AND list_contains(sources, ?)",
+        [flow, source],
     ).fetchone()
     return row[0] if row else None
 

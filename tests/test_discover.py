@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flows.discover import discover
+from flows.discover import Archived, discover
 from flows.http import make_client
 from flows.sources import load_sources
 
@@ -78,23 +78,33 @@ def test_a_missing_listing_is_a_failure_and_the_others_go_on(
     ]
 
 
-def test_an_unchanged_first_page_ends_its_listing_after_one_conditional_request(
+def test_an_unchanged_first_page_costs_one_conditional_request_read_from_the_archive(
     portal, tmp_path: Path, write_sources: Callable
 ) -> None:
     sample, base_url = portal
     source = load_sources(write_sources(tmp_path, base_url)).get("sample")
+    since = datetime(2026, 11, 1, tzinfo=HCM)
     with make_client() as client:
-        first = discover(client, source, since=datetime(2026, 11, 1, tzinfo=HCM))
-        validators = {p.url: (p.etag, p.last_modified) for p in first.pages}
+        first = discover(client, source, since=since)
+        archived = {
+            p.url: Archived(first.bodies[p.content_hash], p.content_type, (p.etag, None))
+            for p in first.pages
+            if p.content_hash
+        }
         mark = len(sample.requests)
-        again = discover(
-            client, source, since=datetime(2026, 11, 1, tzinfo=HCM), validators=validators
-        )
-    assert all(etag and etag.startswith('"') for etag, _ in validators.values())
-    assert again.items == []
+        again = discover(client, source, since=since, archived=archived)
+        known = {item.url for item in first.items}
+        mark_known = len(sample.requests)
+        quiet = discover(client, source, since=since, archived=archived, known=known)
+    assert all(a.validators[0].startswith('"') for a in archived.values())
+    # The 304s are read from the archive: the same links as before, no body sent again.
+    assert [item.url for item in again.items] == [item.url for item in first.items]
+    assert again.bodies == {}
     assert [(p.url, p.status, p.content_hash) for p in again.pages] == [
         (url, 304, None) for url in source.listing_urls
     ]
-    assert [(path, status) for _, _, path, status in sample.requests[mark:]] == [
+    assert [(path, status) for _, _, path, status in sample.requests[mark:mark_known]] == [
         (path, 304) for path in ("/tin-tuc-su-kien", "/kinh-te", "/van-hoa-xa-hoi")
     ]
+    assert quiet.items == []
+    assert len(sample.requests) - mark_known == 3

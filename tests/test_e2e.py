@@ -301,3 +301,61 @@ def test_reparse_from_the_archive_with_the_network_disabled(
     for table in ("figures", "stats", "doc_refs", "people", "pages"):
         assert after[table] == before[table], table
     con.close()
+
+
+def test_bulletin_sql_answers_while_a_run_writes(
+    prefect_harness: None, portal, tmp_path: Path, write_sources
+) -> None:
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    sample, base_url = portal
+    sources = write_sources(tmp_path, base_url)
+    db = tmp_path / "w.duckdb"
+    backfill(
+        source="sample",
+        date_from=date(2026, 11, 19),
+        date_to=date(2026, 11, 20),
+        db=str(db),
+        sources_file=str(sources),
+    )  # the file exists before the reader starts
+    waits: list[float] = []
+    answers: list[str] = []
+    stop = threading.Event()
+
+    def reader() -> None:
+        while not stop.is_set():
+            started = time.monotonic()
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "flows.cli",
+                    "sql",
+                    "--db",
+                    str(db),
+                    "--format",
+                    "csv",
+                    "SELECT count(*) AS n FROM articles",
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            waits.append(time.monotonic() - started)
+            answers.append(done.stdout if done.returncode == 0 else done.stderr)
+            time.sleep(0.5)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        result = nightly(sources=["sample"], db=str(db), sources_file=str(sources))
+    finally:
+        stop.set()
+        thread.join()
+    assert result["new"] == 57
+    assert len(answers) >= 2
+    assert all(a.startswith("n\n") for a in answers), answers
+    assert max(waits) < 5.0
