@@ -18,11 +18,19 @@ from extractors.profiles import (
     GENERIC,
     RELATED_HEADINGS,
     Profile,
+    is_related_heading,
 )
 from extractors.records import Attachment, Figure
 from extractors.select import is_decomposed, select_first, select_ordered
 
 MAX_LINK_DENSITY = 0.5  # generic bodies: paragraphs mostly made of links are menus
+SPARE_SHARE = 0.5  # generic bodies: boilerplate selectors spare what holds this much text
+# A heading such as "More from ..." ends the article when this share of the text in the
+# blocks after it is links (teasers: a linked headline, a line of summary).
+TEASER_LINKS = 0.3
+TEASER_WINDOW = 8  # blocks after the heading that are measured
+TEASER_TAIL = 0.25  # at most this much unlinked text after it, of the unlinked text before
+TEASER_END = 0.1  # with this little after it, the heading ends the article whatever follows
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +59,7 @@ def read_body(
         if profile is not GENERIC:
             warnings.append(f"body: no {profile.name} body container; used generic")
             _drop(doc.soup, profile.boilerplate)  # the family's page furniture
-        container = generic.find_body(doc.soup)
+        container = generic.find_body(doc.soup, doc.url)
         if container is None:
             return Body((), (), (), profile_byline)
     _drop(
@@ -64,6 +72,7 @@ def read_body(
             *profile.title,
             *profile.date,
         ),
+        spare=used_generic,
     )
     figures = extract_figures(container, doc.url)
     attachments = extract_attachments(container, doc.url)
@@ -97,19 +106,27 @@ def _profile_byline(soup: BeautifulSoup, profile: Profile) -> Byline:
     return parse_byline(text, styled=True) or Byline()
 
 
-def _drop(container: Tag, selectors: tuple[str, ...]) -> None:
+def _drop(container: Tag, selectors: tuple[str, ...], *, spare: bool = False) -> None:
+    """Remove what the selectors match; with `spare`, not an element holding more than
+    SPARE_SHARE of the container's text (a <header> left open around the article)."""
+    whole = len(container.get_text()) if spare else 0
     for tag in select_ordered(container, dict.fromkeys(selectors)):
-        if tag is not container and not is_decomposed(tag):
-            tag.decompose()
+        if tag is container or is_decomposed(tag):
+            continue
+        if spare and len(tag.get_text()) > SPARE_SHARE * whole:
+            continue
+        tag.decompose()
 
 
 def _clean_blocks(
     found: list[Block], *, title: str | None, lead: str | None, drop_links: bool
 ) -> list[Block]:
     kept: list[Block] = []
-    for block in found:
+    for position, block in enumerate(found):
         key = block.text.casefold().strip(" |:")
-        if key in RELATED_HEADINGS:
+        if key in RELATED_HEADINGS or (
+            kept and is_related_heading(key) and _teasers_follow(found, position)
+        ):
             break  # the rest is related news
         if key in BOILERPLATE_TEXTS:
             continue
@@ -119,3 +136,16 @@ def _clean_blocks(
             continue
         kept.append(block)
     return kept
+
+
+def _teasers_follow(found: list[Block], position: int) -> bool:
+    """Whether the blocks after `position` read like teasers that end the page: link-dense
+    at first, and little unlinked text to the end compared with the text before."""
+    after = sum(len(b.text) - b.link_chars for b in found[position + 1 :])
+    before = sum(len(b.text) - b.link_chars for b in found[:position])
+    if after <= TEASER_END * before:
+        return True
+    window = found[position + 1 : position + 1 + TEASER_WINDOW]
+    chars = sum(len(b.text) for b in window)
+    links = sum(b.link_chars for b in window)
+    return links >= TEASER_LINKS * chars and after <= TEASER_TAIL * before

@@ -6,6 +6,7 @@ Every selector tuple is tried in order; the code applying them lives in the othe
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bs4 import BeautifulSoup
@@ -111,6 +112,27 @@ RELATED_HEADINGS: frozenset[str] = frozenset(
         "bài liên quan",
     }
 )
+
+# The start of a heading that may open what comes after an article: teasers for other
+# pages, an author box, a share or sign-up prompt. The body is cut there only near its
+# end, or when what follows is link-dense (see body.TEASER_LINKS, body.TEASER_END).
+_RELATED_START = re.compile(
+    r"(related|more (from|on|in|about|stories|articles|posts|news|to read|like this)|"
+    r"you (may|might|will) (also )?(like|enjoy|be interested)|read (next|this next)|"
+    r"recommended|most popular|popular (posts|articles|stories)|"
+    r"recent (posts|articles|stories|blogs)|"
+    r"latest (posts|articles|stories|news|blogs|insights)|trending|further reading|"
+    r"see also|other (news|articles|stories|posts)|up next|about the author|"
+    r"share this( article| post| story)?|like this|(sign up|subscribe) (for|to)|"
+    r"tin (liên quan|khác|cùng|mới)|bài (viết )?(liên quan|khác|cùng)|xem thêm|đọc thêm)\b"
+)
+MAX_RELATED_HEADING = 60  # characters: longer is a sentence, not a heading
+
+
+def is_related_heading(key: str) -> bool:
+    """Whether casefolded block text reads like a heading over what follows an article."""
+    return len(key) <= MAX_RELATED_HEADING and _RELATED_START.match(key) is not None
+
 
 # Pager labels: the "next" button, and the "previous" button it follows.
 NEXT_LABELS: frozenset[str] = frozenset(

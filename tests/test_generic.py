@@ -245,3 +245,139 @@ def test_index_selection_matches_soupsieve(selector: str) -> None:
     body = soup.body
     assert body is not None
     assert select_ordered(body, [selector]) == soupsieve.select(selector, body)
+
+
+# Body precision: teasers for other pages after (or around) the article.
+
+STORY = [
+    f"Paragraph {n} of the story tells readers what happened and why it matters."
+    for n in range(1, 6)
+]
+
+
+def _cards(site: str, count: int = 4) -> str:
+    return "".join(
+        f"<div class='card card-{n}'><h3><a href='{site}/story-{n}'>Another story {n}</a></h3>"
+        f"<p>A line of summary about the other story number {n}, to tempt readers.</p></div>"
+        for n in range(1, count + 1)
+    )
+
+
+def test_a_run_of_teaser_cards_to_the_same_site_is_dropped() -> None:
+    body = PARAGRAPHS + f"<div class='grid'>{_cards('https://www.example.org')}</div>"
+    assert extract(page(body=body), URL).body_text.split("\n\n") == STORY
+
+
+def test_a_round_up_of_other_sites_pages_is_kept() -> None:
+    body = PARAGRAPHS + f"<div class='grid'>{_cards('https://elsewhere.example.com')}</div>"
+    text = extract(page(body=body), URL).body_text.split("\n\n")
+    assert text == STORY + [
+        f"A line of summary about the other story number {n}, to tempt readers."
+        for n in range(1, 5)
+    ]
+
+
+def test_two_cards_are_no_run() -> None:
+    body = PARAGRAPHS + f"<div class='grid'>{_cards('/news', count=2)}</div>"
+    text = extract(page(body=body), URL).body_text.split("\n\n")
+    assert text == STORY + [
+        "A line of summary about the other story number 1, to tempt readers.",
+        "A line of summary about the other story number 2, to tempt readers.",
+    ]
+
+
+def _teasers(count: int) -> str:
+    return "".join(
+        f"<p><a href='/other-{n}'>Another headline, number {n}</a> a few words</p>"
+        for n in range(count)
+    )
+
+
+def test_a_related_heading_over_teasers_ends_the_body() -> None:
+    body = PARAGRAPHS + "<h2>More from Example News</h2>" + _teasers(4)
+    assert extract(page(body=body), URL).body_text.split("\n\n") == STORY
+
+
+def test_a_related_heading_with_the_story_going_on_is_kept() -> None:
+    body = (
+        PARAGRAPHS[: len(PARAGRAPHS) // 2]
+        + "<h2>More on the budget</h2>"
+        + _teasers(2)
+        + PARAGRAPHS[len(PARAGRAPHS) // 2 :]
+    )
+    text = extract(page(body=body), URL).body_text.split("\n\n")
+    assert "More on the budget" in text
+    assert text[-1] == STORY[-1]
+
+
+def test_an_author_box_heading_near_the_end_ends_the_body() -> None:
+    body = PARAGRAPHS + "<h3>About the author</h3><p>Jane writes about the city.</p>"
+    assert extract(page(body=body), URL).body_text.split("\n\n") == STORY
+
+
+# Body recall: article text that is not made of long paragraphs.
+
+
+MENU = (
+    "<div class='links'>"
+    + "".join(f"<a href='/section-{n}'>Section number {n} of the site</a> " for n in range(12))
+    + "</div>"
+)
+
+
+def test_a_table_of_short_cells_is_article_text() -> None:
+    rows = "".join(f"<tr><td>City {n}</td><td>{n}.5%</td></tr>" for n in range(1, 21))
+    html = (
+        "<html><head><title>Markets</title></head><body><h1>Markets</h1>"
+        "<div class='story'><p>The hottest markets this year, ranked by our study team.</p>"
+        f"<table>{rows}</table></div>{MENU}"
+        "<div class='note'><p>Each company featured here was selected by our own team.</p>"
+        "<p>The companies listed here may pay us when readers click on their links.</p></div>"
+        "</body></html>"
+    )
+    text = extract(html, URL).body_text.split("\n\n")
+    assert text == ["The hottest markets this year, ranked by our study team."] + [
+        cell for n in range(1, 21) for cell in (f"City {n}", f"{n}.5%")
+    ]
+
+
+def test_definitions_are_article_text() -> None:
+    terms = "".join(
+        f"<dt>Wine {n}</dt><dd>Still wine from grapes of kind {n}, light or bold.</dd>"
+        for n in range(1, 8)
+    )
+    html = (
+        "<html><head><title>Wines</title></head><body><h1>Wines</h1>"
+        f"<div class='post'><p>Wines come in five groups, as the list below shows.</p>"
+        f"<dl>{terms}</dl></div>{MENU}"
+        "<div class='bio'><p>Written by a writer of wine books and a teacher of wine.</p>"
+        "<p>She co-founded this site to help people learn about wine.</p></div>"
+        "</body></html>"
+    )
+    text = extract(html, URL).body_text.split("\n\n")
+    assert text == ["Wines come in five groups, as the list below shows."] + [
+        line
+        for n in range(1, 8)
+        for line in (f"Wine {n}", f"Still wine from grapes of kind {n}, light or bold.")
+    ]
+
+
+def test_a_header_wrapping_the_article_is_not_dropped_as_boilerplate() -> None:
+    story = "".join(
+        f"<p>Paragraph {n} of the guide explains one more step of the job, with care.</p>"
+        for n in range(1, 21)
+    )
+    html = (
+        "<html><head><title>A guide</title></head><body><div class='wrapper'>"
+        f"<header class='section-post'><h1>A guide</h1>{story}</header>"
+        "<div class='faq'><p>Is this a question that readers often ask us?</p>"
+        "<p>Yes, and here is the answer that we give them.</p></div>"
+        "</div></body></html>"
+    )
+    assert extract(html, URL).body_text.split("\n\n") == [
+        f"Paragraph {n} of the guide explains one more step of the job, with care."
+        for n in range(1, 21)
+    ] + [
+        "Is this a question that readers often ask us?",
+        "Yes, and here is the answer that we give them.",
+    ]
