@@ -421,10 +421,15 @@ def meta_map(doc: Document) -> dict[str, str]:
     return doc.meta
 
 
-def _json_ld_values(doc: Document, keys: tuple[str, ...]) -> Iterator[str]:
-    """Values of `keys` in the article's JSON-LD objects, then in any other object."""
+def _json_ld_values(
+    doc: Document, keys: tuple[str, ...], *, articles_only: bool = False
+) -> Iterator[str]:
+    """Values of `keys` in the article's JSON-LD objects, then (unless `articles_only`)
+    in any other object."""
     objects = list(json_ld_objects(doc))
-    ranked = [o for o in objects if _is_article(o)] + [o for o in objects if not _is_article(o)]
+    ranked = [o for o in objects if _is_article(o)]
+    if not articles_only:
+        ranked += [o for o in objects if not _is_article(o)]
     for obj in ranked:
         for key in keys:
             value: Any = obj.get(key)
@@ -441,15 +446,5 @@ def _is_article(obj: dict[str, Any]) -> bool:
 
 
 def _json_ld_value(doc: Document, *keys: str) -> str | None:
-    for obj in json_ld_objects(doc):
-        kind = obj.get("@type")
-        kinds = kind if isinstance(kind, list) else [kind]
-        if not any(k in _ARTICLE_TYPES for k in kinds):
-            continue
-        for key in keys:
-            value: Any = obj.get(key)
-            if isinstance(value, list) and value:
-                value = value[0]
-            if isinstance(value, str) and clean(value):
-                return clean(value)
-    return None
+    """The first value of `keys` in the page's article JSON-LD objects."""
+    return next(_json_ld_values(doc, keys, articles_only=True), None)
