@@ -7,14 +7,17 @@ government portals, for end-to-end tests and benchmarks of the crawler and extra
 Modules: ``model`` (records), ``district`` (the fictional district), ``topics`` (text
 templates), ``content`` (article generator), ``urls`` (URL scheme), ``render`` (HTML),
 ``jpeg`` (image bytes), ``routes`` (request to response), ``portal`` (index, ground truth,
-``serve``), ``server`` (HTTP, ``serve_forever``, ``main``).
+``serve``), ``faults`` (errors, throttling and robots rules tests switch on),
+``server`` (HTTP, ``serve_forever``, ``main``).
 """
 
+from flows.sample_portal.faults import Fault
 from flows.sample_portal.model import PortalConfig, SampleArticle, SampleFigure
 from flows.sample_portal.portal import SamplePortal
 from flows.sample_portal.server import main, serve_forever
 
 __all__ = [
+    "Fault",
     "PortalConfig",
     "SampleArticle",
     "SampleFigure",

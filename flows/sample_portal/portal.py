@@ -18,6 +18,7 @@ from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flows.sample_portal import content, district, urls
+from flows.sample_portal.faults import Faults
 from flows.sample_portal.model import (
     DAY_START_HOUR,
     MINUTES_PER_DAY,
@@ -67,6 +68,7 @@ class SamplePortal:
             self._rank[i] = len(self._by_category[c])
             self._by_category[c].append(i)
         self._cached = lru_cache(maxsize=4096)(self._generate)
+        self.faults = Faults()  # switched on by tests: errors, throttling, robots rules
         self._requests: list[RequestRecord] = []
         self._requests_lock = threading.Lock()
 

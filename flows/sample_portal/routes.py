@@ -16,13 +16,13 @@ if TYPE_CHECKING:
 
 HTML = "text/html;charset=UTF-8"
 HOME_ITEMS = 5
-ROBOTS = "User-agent: *\nDisallow:\n"
 
 
 class Response(NamedTuple):
     status: int
     content_type: str
     body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 def _html(status: int, page: str) -> Response:
@@ -41,7 +41,7 @@ def respond(portal: SamplePortal, target: str, host: str | None) -> Response:
         boxes = [(c, portal.listing(c.slug, 1, HOME_ITEMS)) for c in portal.categories]
         return _html(200, render.home_page(boxes, origin + "/"))
     if path == "/robots.txt":
-        return Response(200, "text/plain;charset=UTF-8", ROBOTS.encode())
+        return Response(200, "text/plain;charset=UTF-8", portal.faults.robots_txt().encode())
     if urls.is_image(path):
         return Response(200, "image/jpeg", JPEG)
     for category in portal.categories:

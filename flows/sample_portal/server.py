@@ -12,6 +12,7 @@ import hashlib
 import socket
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Sequence
 from datetime import date
@@ -98,6 +99,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, send_body: bool) -> None:
         portal = cast(PortalServer, self.server).portal
+        fault = portal.faults.take(self.path)
+        if fault is not None:
+            time.sleep(fault.delay)
+            if fault.status is not None:
+                headers = (("Retry-After", str(fault.retry_after)),) if fault.retry_after else ()
+                body = f"<html><body>Lỗi {fault.status}</body></html>".encode()
+                self._send(Response(fault.status, HTML, body, headers), send_body)
+                return
         try:
             response = respond(portal, self.path, self.headers.get("Host"))
         except Exception:
@@ -115,6 +124,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(response.status)
         if etag is not None:
             self.send_header("ETag", etag)
+        for name, value in response.headers:
+            self.send_header(name, value)
         if response.status != 304:
             self.send_header("Content-Type", response.content_type)
             self.send_header("Content-Length", str(len(response.body)))
