@@ -13,7 +13,7 @@ from flows.http import FetchError, fetch
 from flows.politeness import Politeness
 from flows.safety import HostGuard
 from flows.sources import Source
-from flows.urls import canonical_url
+from flows.urls import canonical_url, trap_reason
 from storage.records import Failure, Page
 
 
@@ -101,6 +101,12 @@ def discover(
             reached_since = False
             for listed in listing.items:
                 item = replace(listed, url=canonical_url(listed.url))
+                trap = trap_reason(item.url)
+                if trap is not None:
+                    if item.url not in seen:
+                        seen.add(item.url)
+                        found.failures.append(Failure(item.url, source.name, "discover", trap))
+                    continue
                 if (
                     since is not None
                     and item.published_at is not None
@@ -124,4 +130,8 @@ def discover(
             if reached_since or not listing.items or (stop_at_known and all_known):
                 break
             url = listing.next_url
+            trap = trap_reason(url) if url else None
+            if trap is not None and url is not None:
+                found.failures.append(Failure(url, source.name, "discover", trap))
+                break
     return found

@@ -48,3 +48,29 @@ def canonical_url(url: str) -> str:
         if key.lower() not in _DROP and not key.lower().startswith("utm_")
     ]
     return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
+
+
+MAX_SEGMENTS = 12
+MAX_REPEATS = 3
+
+
+def trap_reason(url: str) -> str | None:
+    """Why ``url`` looks like a crawler trap (a path loop such as /en/en/en/, an endless
+    path), or None."""
+    segments = [seg for seg in urlsplit(url).path.split("/") if seg]
+    if len(segments) > MAX_SEGMENTS:
+        return f"crawler trap: path of {len(segments)} segments"
+    run = 1
+    for previous, segment in zip(segments, segments[1:], strict=False):
+        run = run + 1 if segment == previous else 1
+        if run >= MAX_REPEATS:
+            return f"crawler trap: path segment {segment!r} repeated {run} times"
+    for size in (2, 3):  # /a/b/a/b/a/b
+        for start in range(len(segments) - size * MAX_REPEATS + 1):
+            block = segments[start : start + size]
+            if all(
+                segments[start + k * size : start + (k + 1) * size] == block
+                for k in range(MAX_REPEATS)
+            ):
+                return f"crawler trap: path segments {'/'.join(block)!r} repeated"
+    return None

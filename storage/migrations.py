@@ -171,6 +171,18 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        5,
+        "articles: text_hash and aliases, to keep one row for one article reached by two URLs",
+        """
+        ALTER TABLE articles ADD COLUMN text_hash VARCHAR;
+        CREATE TABLE aliases (
+            url        VARCHAR PRIMARY KEY,
+            article_id VARCHAR NOT NULL,
+            seen_at    TIMESTAMPTZ NOT NULL
+        );
+        """,
+    ),
 ]
 
 

@@ -108,6 +108,13 @@ def article_id(canonical_url: str) -> str:
     return hashlib.sha256(canonical_url.encode("utf-8")).hexdigest()[:16]
 
 
+def text_hash(article: Article) -> str:
+    """A hash of what makes two pages the same article, whatever their URLs."""
+    published = article.published_at.isoformat() if article.published_at else ""
+    blob = "\x1f".join((article.title, published, article.lead or "", article.body_text))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
 def content_hash(article: Article) -> str:
     """A hash of everything extraction produced, so a re-load can tell what changed."""
     data = article.to_dict()
@@ -139,6 +146,7 @@ _ARTICLE_SCHEMA = pa.schema(
         ("first_seen_at", _TS),
         ("updated_at", _TS),
         ("encoding_suspect", pa.bool_()),
+        ("text_hash", pa.string()),
     ]
 )
 _FIGURE_SCHEMA = pa.schema(
@@ -224,6 +232,8 @@ _CHILDREN: tuple[tuple[str, pa.Schema], ...] = (
     ("people", _PEOPLE_SCHEMA),
 )
 
+_ALIAS_SCHEMA = pa.schema([("url", pa.string()), ("article_id", pa.string()), ("seen_at", _TS)])
+
 _PAGE_SCHEMA = pa.schema(
     [
         ("url", pa.string()),
@@ -293,8 +303,33 @@ def save_articles(
         return LoadCounts()
     now = now or datetime.now(UTC)
     by_id: dict[str, tuple[Article, str]] = {}
+    texts: dict[str, str] = {}
+    aliases: dict[str, str] = {}  # URL of a duplicate -> the article it duplicates
     for art in articles:  # the same article reached twice in a batch counts once
-        by_id[article_id(art.canonical_url)] = (art, content_hash(art))
+        aid, thash = article_id(art.canonical_url), text_hash(art)
+        kept = texts.setdefault(thash, aid)
+        if kept != aid:
+            aliases[art.url] = kept
+            continue
+        by_id[aid] = (art, content_hash(art))
+    # ... and an article stored under another URL is not stored again.
+    stored_elsewhere = con.execute(
+        "SELECT text_hash, article_id FROM articles WHERE list_contains(?, text_hash)",
+        [list(texts)],
+    ).fetchall()
+    for thash, other in stored_elsewhere:
+        aid = texts[thash]
+        if other != aid and aid in by_id:
+            aliases[by_id.pop(aid)[0].url] = other
+    duplicates = len(aliases)
+    if aliases:
+        alias_rows = [{"url": u, "article_id": a, "seen_at": now} for u, a in aliases.items()]
+        with _Registered(con, _batch_aliases=_table(alias_rows, _ALIAS_SCHEMA)):
+            con.execute(
+                "INSERT INTO aliases BY NAME SELECT * FROM _batch_aliases "
+                "ON CONFLICT (url) DO UPDATE SET article_id = excluded.article_id"
+            )
+            con.execute("DELETE FROM failures WHERE url IN (SELECT url FROM _batch_aliases)")
     ids = list(by_id)
     existing = dict(
         con.execute(
@@ -306,7 +341,7 @@ def save_articles(
     counts = LoadCounts(
         new=sum(1 for i in changed if i not in existing),
         updated=sum(1 for i in changed if i in existing),
-        unchanged=len(ids) - len(changed),
+        unchanged=len(ids) - len(changed) + duplicates,
     )
     if not changed:
         return counts
@@ -335,6 +370,7 @@ def save_articles(
                 "first_seen_at": now,
                 "updated_at": now,
                 "encoding_suspect": art.encoding_suspect,
+                "text_hash": text_hash(art),
             }
         )
         for name, _ in _CHILDREN:
@@ -466,9 +502,12 @@ def record_failures(
 
 
 def known_article_urls(con: duckdb.DuckDBPyConnection, source: str) -> set[str]:
-    """URLs (as fetched and canonical) of the articles already stored for a source."""
+    """URLs (as fetched, canonical, and duplicates' aliases) of a source's stored articles."""
     rows = con.execute(
-        "SELECT url, canonical_url FROM articles WHERE source = ?", [source]
+        "SELECT url, canonical_url FROM articles WHERE source = ? "
+        "UNION ALL SELECT al.url, al.url FROM aliases al JOIN articles a USING (article_id) "
+        "WHERE a.source = ?",
+        [source, source],
     ).fetchall()
     return {u for row in rows for u in row}
 

@@ -15,6 +15,7 @@ from storage.records import Failure, LoadCounts, Page
 from storage.warehouse import (
     article_id,
     connect,
+    known_article_urls,
     record_failures,
     save_articles,
     save_pages,
@@ -218,3 +219,19 @@ def test_a_304_keeps_what_the_last_full_fetch_recorded(con: duckdb.DuckDBPyConne
     assert con.execute("SELECT * FROM pages").fetchall() == [
         ("http://p/l", "s", "listing", 304, later, 12, "h1", "text/html", '"e1"', None)
     ]
+
+
+def test_one_article_reached_by_two_urls_is_one_row(con: duckdb.DuckDBPyConnection) -> None:
+    from dataclasses import replace
+
+    first = sample_article()
+    second = replace(
+        first, url="http://portal.test/print/a-1", canonical_url="http://portal.test/print/a-1"
+    )
+    assert save_articles(con, "s", [first, second], now=T0) == LoadCounts(new=1, unchanged=1)
+    assert save_articles(con, "s", [second], now=T0) == LoadCounts(unchanged=1)
+    assert con.execute("SELECT url FROM articles").fetchall() == [("http://portal.test/tin/a-1",)]
+    assert con.execute("SELECT url, article_id FROM aliases").fetchall() == [
+        ("http://portal.test/print/a-1", article_id(first.canonical_url))
+    ]
+    assert "http://portal.test/print/a-1" in known_article_urls(con, "s")

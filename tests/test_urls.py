@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from flows.urls import canonical_url
+from flows.urls import canonical_url, trap_reason
 
 
 @pytest.mark.parametrize(
@@ -30,3 +30,20 @@ from flows.urls import canonical_url
 def test_canonical_url(url: str, canonical: str) -> None:
     assert canonical_url(url) == canonical
     assert canonical_url(canonical) == canonical
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://p.test/tin-tuc/-/asset_publisher/Hq3T/content/bai-viet", None),
+        ("http://p.test/en/en/en/tin-tuc", "crawler trap: path segment 'en' repeated 3 times"),
+        ("http://p.test/a/b/a/b/a/b/c", "crawler trap: path segments 'a/b' repeated"),
+        (
+            "http://p.test/" + "/".join(f"s{i}" for i in range(13)),
+            "crawler trap: path of 13 segments",
+        ),
+        ("http://p.test/2024/05/05/tin", None),
+    ],
+)
+def test_trap_reason(url: str, reason: str | None) -> None:
+    assert trap_reason(url) == reason
