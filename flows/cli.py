@@ -105,6 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", help="only this source")
     p.add_argument("--since", type=_day, help="only articles dated from this day on")
 
+    p = sub.add_parser("export", help="export the raw archive (WARC) for other tools")
+    with_db(p)
+    p.add_argument("--warc", required=True, metavar="FILE", help="WARC file (.warc or .warc.gz)")
+    p.add_argument("--source", help="only this source")
+
     p = sub.add_parser("failures", help="list the URLs that could not be ingested, and why")
     with_db(p)
     p.add_argument("--source", help="only this source")
@@ -156,6 +161,19 @@ def cmd_failures(args: argparse.Namespace) -> int:
         print(FORMATS[args.format](columns, cursor.fetchall()))
     finally:
         con.close()
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from storage.warc import export_warc
+    from storage.warehouse import connect
+
+    con = connect(args.db, read_only=True)
+    try:
+        count = export_warc(con, args.warc, source=args.source)
+    finally:
+        con.close()
+    print(f"export: {count} records written to {args.warc}")
     return 0
 
 
@@ -298,6 +316,7 @@ COMMANDS = {
     "sql": cmd_sql,
     "failures": cmd_failures,
     "reparse": cmd_reparse,
+    "export": cmd_export,
     "sample-portal": cmd_sample_portal,
 }
 

@@ -235,3 +235,37 @@ def test_one_article_reached_by_two_urls_is_one_row(con: duckdb.DuckDBPyConnecti
         ("http://portal.test/print/a-1", article_id(first.canonical_url))
     ]
     assert "http://portal.test/print/a-1" in known_article_urls(con, "s")
+
+
+def test_warc_export_holds_each_archived_page(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    import hashlib
+
+    from warcio.archiveiterator import ArchiveIterator
+
+    from storage.warc import export_warc
+    from storage.warehouse import save_bodies
+
+    body = "<html><body>Tin Võ Nhai</body></html>".encode()
+    digest = hashlib.sha256(body).hexdigest()
+    save_bodies(con, {digest: body}, now=T0)
+    save_pages(
+        con,
+        [Page("http://p.test/a", "s", "article", 200, T0, len(body), digest, "text/html", '"e1"')],
+    )
+    path = tmp_path / "out.warc.gz"
+    assert export_warc(con, path) == 1
+    with open(path, "rb") as stream:
+        records = [
+            (
+                r.rec_headers.get_header("WARC-Target-URI"),
+                r.rec_headers.get_header("WARC-Date"),
+                r.http_headers.get_statuscode(),
+                r.http_headers.get_header("ETag"),
+                r.content_stream().read(),
+            )
+            for r in ArchiveIterator(stream)
+            if r.rec_type == "response"
+        ]
+    assert records == [("http://p.test/a", "2026-11-01T02:00:00Z", "200", '"e1"', body)]
