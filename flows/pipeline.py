@@ -28,6 +28,7 @@ from storage.warehouse import (
     archived_pages,
     failed_urls,
     finish_run,
+    give_up,
     known_article_urls,
     record_failures,
     retryable_failures,
@@ -222,6 +223,15 @@ def _ingest_source(
         failed_count += len(batch.failures)
         done += len(batch_urls)
         logger.info("%s: %d/%d pages fetched", source.name, done, len(urls))
+    with writing(db) as con:
+        given_up = give_up(con, source.name, MAX_ATTEMPTS)
+    if given_up:
+        logger.warning(
+            "%s: %d page(s) failed %d times and will not be retried (see bulletin failures)",
+            source.name,
+            given_up,
+            MAX_ATTEMPTS,
+        )
     per_source = {
         "discovered": len(found.items),
         "fetched": len(urls),

@@ -523,6 +523,22 @@ def retryable_failures(con: duckdb.DuckDBPyConnection, source: str, max_attempts
     return [r[0] for r in rows]
 
 
+GAVE_UP = "gave up after {attempts} attempts: "
+
+
+def give_up(con: duckdb.DuckDBPyConnection, source: str, max_attempts: int) -> int:
+    """Mark the article failures that reached ``max_attempts`` as final: their reason
+    then starts "gave up after N attempts: ", and no run retries them. Returns how many
+    were marked now."""
+    rows = con.execute(
+        "UPDATE failures SET reason = replace(?, '{attempts}', attempts::VARCHAR) || reason "
+        "WHERE source = ? AND stage NOT IN ('discover', 'skip') AND attempts >= ? "
+        "AND NOT starts_with(reason, 'gave up after ') RETURNING url",
+        [GAVE_UP, source, max_attempts],
+    ).fetchall()
+    return len(rows)
+
+
 def failed_urls(con: duckdb.DuckDBPyConnection, source: str) -> set[str]:
     """Every URL of a source that is recorded as a failure."""
     rows = con.execute("SELECT url FROM failures WHERE source = ?", [source]).fetchall()

@@ -269,3 +269,20 @@ def test_warc_export_holds_each_archived_page(
             if r.rec_type == "response"
         ]
     assert records == [("http://p.test/a", "2026-11-01T02:00:00Z", "200", '"e1"', body)]
+
+
+def test_failures_that_reach_the_limit_are_marked_final(con: duckdb.DuckDBPyConnection) -> None:
+    from storage.warehouse import give_up, retryable_failures
+
+    failure = Failure("http://p.test/a", "s", "fetch", "HTTP 503 Service Unavailable", 503)
+    for day in range(3):
+        record_failures(con, [failure], now=T0 + timedelta(days=day))
+        if day < 2:
+            assert give_up(con, "s", 3) == 0
+            assert retryable_failures(con, "s", 3) == ["http://p.test/a"]
+    assert give_up(con, "s", 3) == 1
+    assert give_up(con, "s", 3) == 0
+    assert retryable_failures(con, "s", 3) == []
+    assert con.execute("SELECT reason, attempts FROM failures").fetchall() == [
+        ("gave up after 3 attempts: HTTP 503 Service Unavailable", 3)
+    ]
