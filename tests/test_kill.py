@@ -1,0 +1,108 @@
+"""Nothing lost: a backfill killed (SIGKILL) mid-run and run again ends with the same
+warehouse as a run never interrupted."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.sample_portal import PortalConfig, SamplePortal
+
+pytestmark = pytest.mark.slow
+
+FIRST, LAST = "2026-08-25", "2026-11-20"
+CONTENT = {
+    "articles": "SELECT article_id, source, url, canonical_url, title, published_at, lead, "
+    "body_text, author, source_unit, category, content_hash FROM articles",
+    "figures": "SELECT * FROM figures",
+    "stats": "SELECT * FROM stats",
+    "doc_refs": "SELECT * FROM doc_refs",
+    "people": "SELECT * FROM people",
+    "failures": "SELECT url, stage, reason FROM failures",
+}
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[tuple[SamplePortal, str]]:
+    portal = SamplePortal(PortalConfig(count=500, days=90, end=date(2026, 11, 20)))
+    with portal.serve() as base_url:
+        yield portal, base_url
+
+
+def backfill(db: Path, sources: Path, home: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+    }
+    env.pop("PREFECT_API_URL", None)
+    command = [
+        sys.executable,
+        "-m",
+        "flows.cli",
+        "backfill",
+        "--source",
+        "sample",
+        "--from",
+        FIRST,
+        "--to",
+        LAST,
+        "--db",
+        str(db),
+        "--sources",
+        str(sources),
+    ]
+    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def contents(db: Path) -> dict[str, list[tuple]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {t: sorted(con.execute(q).fetchall(), key=str) for t, q in CONTENT.items()}
+    finally:
+        con.close()
+
+
+def test_killed_backfills_run_again_match_an_uninterrupted_one(
+    served, tmp_path: Path, write_sources
+) -> None:
+    portal, base_url = served
+    sources = write_sources(tmp_path, base_url)
+    home = tmp_path / "prefect"
+
+    whole = tmp_path / "whole.duckdb"
+    done = backfill(whole, sources, home)
+    assert done.wait(timeout=600) == 0, done.stderr.read() if done.stderr else ""
+    expected = contents(whole)
+    first, last = date.fromisoformat(FIRST), date.fromisoformat(LAST)
+    in_range = [
+        a
+        for a in portal.articles
+        if first <= a.published_at.date() <= last and not (a.malformed or a.missing)
+    ]
+    assert sorted(r[2] for r in expected["articles"]) == sorted(base_url + a.path for a in in_range)
+
+    for kill_after in (80, 260, 450):  # requests the portal has answered for this run
+        db = tmp_path / f"killed-{kill_after}.duckdb"
+        portal.clear_requests()
+        run = backfill(db, sources, home)
+        deadline = time.monotonic() + 600
+        while len(portal.requests) < kill_after and run.poll() is None:
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        run.send_signal(signal.SIGKILL)
+        assert run.wait(timeout=60) == -signal.SIGKILL  # killed mid-run, not finished
+        again = backfill(db, sources, home)
+        assert again.wait(timeout=600) == 0, again.stderr.read() if again.stderr else ""
+        assert contents(db) == expected, f"killed after {kill_after} requests"
