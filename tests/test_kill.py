@@ -1,5 +1,6 @@
-"""Nothing lost: a backfill killed (SIGKILL) mid-run and run again ends with the same
-warehouse as a run never interrupted."""
+"""Runs in their own processes: a backfill killed (SIGKILL) mid-run and run again ends
+with the same warehouse as a run never interrupted; a nightly run and a backfill started
+together both complete while a reader queries."""
 
 from __future__ import annotations
 
@@ -39,6 +40,16 @@ def served() -> Iterator[tuple[SamplePortal, str]]:
 
 
 def backfill(db: Path, sources: Path, home: Path) -> subprocess.Popen[bytes]:
+    return bulletin(
+        ["backfill", "--source", "sample", "--from", FIRST, "--to", LAST],
+        db,
+        sources,
+        home,
+    )
+
+
+def bulletin(args: list[str], db: Path, sources: Path, home: Path) -> subprocess.Popen[bytes]:
+    """The CLI in a process of its own, with a Prefect home of its own."""
     env = {
         **os.environ,
         "PREFECT_HOME": str(home),
@@ -47,22 +58,8 @@ def backfill(db: Path, sources: Path, home: Path) -> subprocess.Popen[bytes]:
         "PREFECT_LOGGING_LEVEL": "WARNING",
     }
     env.pop("PREFECT_API_URL", None)
-    command = [
-        sys.executable,
-        "-m",
-        "flows.cli",
-        "backfill",
-        "--source",
-        "sample",
-        "--from",
-        FIRST,
-        "--to",
-        LAST,
-        "--db",
-        str(db),
-        "--sources",
-        str(sources),
-    ]
+    command = [sys.executable, "-m", "flows.cli", *args]
+    command += ["--db", str(db), "--sources", str(sources)]
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
@@ -106,3 +103,62 @@ def test_killed_backfills_run_again_match_an_uninterrupted_one(
         again = backfill(db, sources, home)
         assert again.wait(timeout=600) == 0, again.stderr.read() if again.stderr else ""
         assert contents(db) == expected, f"killed after {kill_after} requests"
+
+
+def test_a_nightly_run_and_a_backfill_at_once_both_complete_while_a_reader_queries(
+    served, tmp_path: Path, write_sources
+) -> None:
+    portal, base_url = served
+    sources = write_sources(tmp_path, base_url)
+    db = tmp_path / "shared.duckdb"
+    runs = [
+        bulletin(
+            ["ingest", "--source", "sample", "--since", "2026-10-01"], db, sources, tmp_path / "p1"
+        ),
+        bulletin(
+            ["backfill", "--source", "sample", "--from", FIRST, "--to", LAST],
+            db,
+            sources,
+            tmp_path / "p2",
+        ),
+    ]
+    waits: list[float] = []
+    while any(run.poll() is None for run in runs):
+        if db.exists():
+            started = time.monotonic()
+            answer = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "flows.cli",
+                    "sql",
+                    "--db",
+                    str(db),
+                    "--format",
+                    "csv",
+                    "SELECT count(*) AS n FROM articles",
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            waits.append(time.monotonic() - started)
+            assert answer.returncode == 0, answer.stderr
+        time.sleep(0.5)
+    for run in runs:
+        assert run.wait() == 0, run.stderr.read() if run.stderr else ""
+    print(f"reader: {len(waits)} queries, longest wait {max(waits):.2f} s")
+    assert waits and max(waits) < 5.0
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        runs_rows = con.execute("SELECT flow, status FROM runs ORDER BY flow").fetchall()
+        stored = {r[0] for r in con.execute("SELECT url FROM articles").fetchall()}
+    finally:
+        con.close()
+    assert runs_rows == [("backfill", "completed"), ("nightly", "completed")]
+    first, last = date.fromisoformat(FIRST), date.fromisoformat(LAST)
+    assert stored == {
+        base_url + a.path
+        for a in portal.articles
+        if first <= a.published_at.date() <= last and not (a.malformed or a.missing)
+    }
