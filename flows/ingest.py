@@ -64,7 +64,7 @@ def fetch_articles(
             fetched = fetch(client, url, politeness=politeness, guard=guard)
         except FetchError as exc:
             batch.pages.append(
-                Page(url, source.name, "article", exc.status, _now(), None, None, None)
+                Page(url, source.name, "article", exc.status, datetime.now(UTC), None, None, None)
             )
             batch.failures.append(Failure(url, source.name, "fetch", exc.reason, exc.status))
             continue
@@ -104,7 +104,3 @@ def save_batch(con: duckdb.DuckDBPyConnection, source: Source, batch: Batch) -> 
     counts = save_articles(con, source.name, batch.articles)
     record_failures(con, batch.failures)
     return counts
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)

@@ -70,10 +70,6 @@ class Source:
         return None if self.profile == "auto" else self.profile
 
     @property
-    def host(self) -> str:
-        return urlsplit(self.base_url).netloc
-
-    @property
     def hosts(self) -> frozenset[str]:
         """Every host the source's requests may go to (redirects included)."""
         urls = (self.base_url, *self.listing_urls)

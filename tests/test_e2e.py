@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from cli_reader import count_articles
 
 from flows.backfill import backfill
 from flows.cli import main
@@ -306,8 +307,6 @@ def test_reparse_from_the_archive_with_the_network_disabled(
 def test_bulletin_sql_answers_while_a_run_writes(
     prefect_harness: None, portal, tmp_path: Path, write_sources
 ) -> None:
-    import subprocess
-    import sys
     import threading
     import time
 
@@ -327,24 +326,8 @@ def test_bulletin_sql_answers_while_a_run_writes(
 
     def reader() -> None:
         while not stop.is_set():
-            started = time.monotonic()
-            done = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "flows.cli",
-                    "sql",
-                    "--db",
-                    str(db),
-                    "--format",
-                    "csv",
-                    "SELECT count(*) AS n FROM articles",
-                ],
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            waits.append(time.monotonic() - started)
+            wait, done = count_articles(db)
+            waits.append(wait)
             answers.append(done.stdout if done.returncode == 0 else done.stderr)
             time.sleep(0.5)
 

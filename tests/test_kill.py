@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from cli_reader import count_articles
 
 from flows.sample_portal import PortalConfig, SamplePortal
 
@@ -125,24 +126,8 @@ def test_a_nightly_run_and_a_backfill_at_once_both_complete_while_a_reader_queri
     waits: list[float] = []
     while any(run.poll() is None for run in runs):
         if db.exists():
-            started = time.monotonic()
-            answer = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "flows.cli",
-                    "sql",
-                    "--db",
-                    str(db),
-                    "--format",
-                    "csv",
-                    "SELECT count(*) AS n FROM articles",
-                ],
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            waits.append(time.monotonic() - started)
+            wait, answer = count_articles(db)
+            waits.append(wait)
             assert answer.returncode == 0, answer.stderr
         time.sleep(0.5)
     for run in runs:
