@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python -m bench.extraction
 	$(BIN)/python -m bench.facts
+	$(BIN)/python -m bench.fault_matrix
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

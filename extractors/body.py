@@ -11,6 +11,7 @@ from extractors.attachments import extract_attachments
 from extractors.blocks import Block, blocks, text_of
 from extractors.bylines import Byline, is_cms_account, parse_byline, take_closing_byline
 from extractors.document import Document
+from extractors.errors import ExtractionError
 from extractors.figures import extract_figures
 from extractors.profiles import (
     BOILERPLATE_TEXTS,
@@ -30,6 +31,7 @@ SPARE_SHARE = 0.5  # generic bodies: boilerplate selectors spare what holds this
 TEASER_LINKS = 0.3
 TEASER_WINDOW = 8  # blocks after the heading that are measured
 TEASER_TAIL = 0.25  # at most this much unlinked text after it, of the unlinked text before
+LISTING_ITEMS = 3  # a page of the family's listing items and no article body is a listing
 TEASER_END = 0.1  # with this little after it, the heading ends the article whatever follows
 
 
@@ -57,6 +59,11 @@ def read_body(
     used_generic = container is None
     if container is None:
         if profile is not GENERIC:
+            items = len(select_ordered(doc.soup, profile.listing_item))
+            if items >= LISTING_ITEMS:
+                raise ExtractionError(
+                    doc.url, f"a listing page ({items} {profile.name} items), not an article"
+                )
             warnings.append(f"body: no {profile.name} body container; used generic")
             _drop(doc.soup, profile.boilerplate)  # the family's page furniture
         container = generic.find_body(doc.soup, doc.url)

@@ -17,6 +17,7 @@ from extractors.dates import DEFAULT_TZ, parse_vn_datetime, to_tz
 from extractors.decoding import decode
 from extractors.document import Document
 from extractors.errors import ExtractionError
+from extractors.feeds import looks_like_feed, parse_feed
 from extractors.profiles import (
     GENERIC,
     NEXT_LABELS,
@@ -45,8 +46,11 @@ def parse_listing(
 ) -> Listing:
     """Items in page order (absolute URL, title, date or None) and the next page's URL.
 
-    `content_type` is the HTTP Content-Type header (its charset is tried first).
+    `content_type` is the HTTP Content-Type header (its charset is tried first). A
+    sitemap, RSS or Atom feed (bytes only) is read by `parse_feed` instead.
     """
+    if isinstance(html, bytes) and looks_like_feed(html, content_type):
+        return parse_feed(html, url, timezone=timezone)
     forced = get_profile(profile) if profile else None
     text = decode(html, url, content_type)
     try:

@@ -101,8 +101,12 @@ class ListingItem:
 
 @dataclass(frozen=True, slots=True)
 class Listing:
-    """A parsed listing page: its items in page order and the next page, if any."""
+    """A parsed listing page: its items in page order and the next page, if any.
+
+    `feeds` are the child sitemaps of a sitemap index (which has no items itself).
+    """
 
     url: str
     items: tuple[ListingItem, ...]
     next_url: str | None
+    feeds: tuple[str, ...] = ()

@@ -145,7 +145,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
 
 FAILURES_SQL = """\
-SELECT source, stage, reason, attempts, last_status, last_failed_at, url
+SELECT source, stage, reason, attempts, last_status, last_failed_at, next_retry_at, url
 FROM failures WHERE ? IS NULL OR source = ?
 ORDER BY source, stage, last_failed_at DESC, url"""
 

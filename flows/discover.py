@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -9,6 +10,8 @@ from datetime import datetime
 import httpx
 
 from extractors import ExtractionError, ListingItem, parse_listing
+from extractors.feeds import looks_like_feed
+from extractors.records import Listing
 from flows.http import FetchError, fetch
 from flows.politeness import Politeness
 from flows.safety import HostGuard
@@ -50,88 +53,155 @@ def discover(
 ) -> Discovery:
     """Walk every listing of ``source`` and return the links to fetch.
 
-    Article links are canonicalized (``flows.urls``), so two spellings of one page are
-    one link. A listing is walked page by page, newest first, and stops at the first item older
-    than ``since``, at a page whose links are all ``known`` (when ``stop_at_known``), at
-    the last page, or after ``source.max_pages``. Items newer than ``until`` and known
-    items are not returned. A listing page that fails is recorded, and the next listing
-    goes on. With ``archived`` (each listing URL's last body and validators), a
-    listing's first page is asked for conditionally, and a 304 is read from the archive.
+    A listing is an HTML category page, a sitemap (or sitemap index) or an RSS/Atom
+    feed. Article links are canonicalized (``flows.urls``), so two spellings of one page
+    are one link. An HTML listing is walked page by page, newest first, and stops at the
+    first item older than ``since``, at a page whose links are all ``known`` (when
+    ``stop_at_known``), at an empty page, at a page that only repeats links this walk
+    has seen (endless pagination), at the last page, or after ``source.max_pages``
+    pages. A sitemap index's sitemaps are read up to ``source.max_depth`` levels down.
+    Items newer than ``until``, older than ``since`` and known items are not returned.
+    A listing page that fails is recorded, and the next listing goes on. With
+    ``archived`` (the last body and validators of listing pages by URL), each listing
+    page is asked for conditionally, and a 304 is read from the archive.
     """
-    found = Discovery()
-    seen: set[str] = set()
+    walk = _Walk(
+        client,
+        source,
+        since,
+        until,
+        known,
+        stop_at_known,
+        politeness,
+        guard,
+        archived or {},
+        Discovery(),
+    )
     for listing_url in source.listing_urls:
-        url: str | None = listing_url
+        walk.listing(listing_url)
+    return walk.found
+
+
+@dataclass(slots=True)
+class _Walk:
+    """The state of one discovery: what it was asked, what it has seen and found."""
+
+    client: httpx.Client
+    source: Source
+    since: datetime | None
+    until: datetime | None
+    known: set[str] | frozenset[str]
+    stop_at_known: bool
+    politeness: Politeness | None
+    guard: HostGuard | None
+    archived: Mapping[str, Archived]
+    found: Discovery
+    seen: set[str] = field(default_factory=set)
+
+    def listing(self, start_url: str) -> None:
+        """Walk one configured listing: its pages, or its sitemaps, within the budget."""
+        queue: deque[tuple[str, int]] = deque([(start_url, 0)])
         visited: set[str] = set()
-        for _ in range(source.max_pages):
-            if url is None or url in visited:
-                break
+        walked: set[str] = set()  # item links met on this listing's pages
+        budget = self.source.max_pages
+        while queue and budget > 0:
+            url, depth = queue.popleft()
+            if url in visited:
+                continue
             visited.add(url)
-            before = (archived or {}).get(url) if url == listing_url else None
-            try:
-                fetched = fetch(
-                    client,
-                    url,
-                    politeness=politeness,
-                    guard=guard,
-                    validators=before.validators if before else None,
+            budget -= 1
+            page = self._read(url)
+            if page is None:
+                continue
+            listing, is_feed = page
+            for child in listing.feeds:
+                if depth + 1 > self.source.max_depth:
+                    reason = f"sitemap deeper than max_depth ({self.source.max_depth})"
+                    self.found.failures.append(Failure(child, self.source.name, "discover", reason))
+                else:
+                    queue.append((child, depth + 1))
+            items = [replace(i, url=canonical_url(i.url)) for i in listing.items]
+            repeated = bool(items) and all(i.url in walked for i in items)
+            walked.update(i.url for i in items)
+            reached_since = self._take(items, ordered=not is_feed)
+            all_known = bool(items) and all(i.url in self.known for i in items)
+            if (
+                reached_since
+                or not items
+                or repeated
+                or (self.stop_at_known and all_known)
+                or listing.next_url is None
+            ):
+                continue
+            trap = trap_reason(listing.next_url)
+            if trap is not None:
+                self.found.failures.append(
+                    Failure(listing.next_url, self.source.name, "discover", trap)
                 )
-            except FetchError as exc:
-                found.failures.append(Failure(url, source.name, "discover", exc.reason, exc.status))
-                break
-            found.pages.append(fetched.page(source.name, "listing"))
-            if fetched.not_modified and before is not None:
-                content, content_type = before.body, before.content_type
-            else:
-                content, content_type = fetched.content, fetched.content_type
-                found.bodies[fetched.content_hash] = content
-            try:
-                listing = parse_listing(
-                    content,
-                    fetched.final_url,
-                    profile=source.extractor_profile,
-                    timezone=source.timezone,
-                    content_type=content_type,
-                )
-            except ExtractionError as exc:
-                found.failures.append(
-                    Failure(url, source.name, "discover", exc.reason, fetched.status)
-                )
-                break
-            reached_since = False
-            for listed in listing.items:
-                item = replace(listed, url=canonical_url(listed.url))
-                trap = trap_reason(item.url)
-                if trap is not None:
-                    if item.url not in seen:
-                        seen.add(item.url)
-                        found.failures.append(Failure(item.url, source.name, "discover", trap))
-                    continue
-                if (
-                    since is not None
-                    and item.published_at is not None
-                    and (item.published_at < since)
-                ):
-                    reached_since = True
-                    break
-                if (
-                    until is not None
-                    and item.published_at is not None
-                    and (item.published_at > until)
-                ):
-                    continue
-                if item.url in known or item.url in seen:
-                    continue
-                seen.add(item.url)
-                found.items.append(item)
-            all_known = bool(listing.items) and all(
-                canonical_url(i.url) in known for i in listing.items
+                continue
+            queue.append((listing.next_url, depth))
+
+    def _read(self, url: str) -> tuple[Listing, bool] | None:
+        """Fetch and parse one listing page (a 304 read from the archive); None when it
+        failed, which is recorded."""
+        source = self.source
+        before = self.archived.get(url)
+        try:
+            fetched = fetch(
+                self.client,
+                url,
+                politeness=self.politeness,
+                guard=self.guard,
+                validators=before.validators if before else None,
+                timeouts=source.timeouts,
             )
-            if reached_since or not listing.items or (stop_at_known and all_known):
-                break
-            url = listing.next_url
-            trap = trap_reason(url) if url else None
-            if trap is not None and url is not None:
-                found.failures.append(Failure(url, source.name, "discover", trap))
-                break
-    return found
+        except FetchError as exc:
+            self.found.failures.append(
+                Failure(url, source.name, "discover", exc.reason, exc.status)
+            )
+            return None
+        self.found.pages.append(fetched.page(source.name, "listing"))
+        if fetched.not_modified and before is not None:
+            content, content_type = before.body, before.content_type
+        else:
+            content, content_type = fetched.content, fetched.content_type
+            self.found.bodies[fetched.content_hash] = content
+        try:
+            listing = parse_listing(
+                content,
+                fetched.final_url,
+                profile=source.extractor_profile,
+                timezone=source.timezone,
+                content_type=content_type,
+            )
+        except ExtractionError as exc:
+            self.found.failures.append(
+                Failure(url, source.name, "discover", exc.reason, fetched.status)
+            )
+            return None
+        return listing, looks_like_feed(content, content_type)
+
+    def _take(self, items: list[ListingItem], *, ordered: bool) -> bool:
+        """Keep the new items of one page; True when an ordered (newest first) page has
+        reached ``since``. Trap links are recorded as failures."""
+        for item in items:
+            trap = trap_reason(item.url)
+            if trap is not None:
+                if item.url not in self.seen:
+                    self.seen.add(item.url)
+                    self.found.failures.append(
+                        Failure(item.url, self.source.name, "discover", trap)
+                    )
+                continue
+            date = item.published_at
+            if self.since is not None and date is not None and date < self.since:
+                if ordered:
+                    return True
+                continue
+            if self.until is not None and date is not None and date > self.until:
+                continue
+            if item.url in self.known or item.url in self.seen:
+                continue
+            self.seen.add(item.url)
+            self.found.items.append(item)
+        return False

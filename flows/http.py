@@ -6,7 +6,7 @@ import hashlib
 import random
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -17,6 +17,7 @@ import httpx
 from extractors.version import EXTRACTOR_VERSION
 from flows.politeness import Politeness, Refused
 from flows.safety import HostGuard
+from flows.timeouts import DEFAULT_TIMEOUTS, Timeouts
 from storage.records import Page
 
 USER_AGENT = (
@@ -27,6 +28,11 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_REDIRECTS = 5
 MAX_BYTES = 10_000_000  # a page larger than this, once decompressed, is refused
 MAX_RETRY_AFTER = 120.0  # seconds a Retry-After may ask us to wait within a run
+
+
+def httpx_timeout(timeouts: Timeouts) -> httpx.Timeout:
+    """The connect and read timeouts as httpx takes them (``fetch`` keeps the total)."""
+    return httpx.Timeout(timeouts.read, connect=timeouts.connect)
 
 
 class FetchError(RuntimeError):
@@ -81,14 +87,14 @@ class Fetched:
 
 def make_client(
     *,
-    timeout: float = 20.0,
-    connect_timeout: float = 10.0,
+    timeouts: Timeouts = DEFAULT_TIMEOUTS,
     transport: httpx.BaseTransport | None = None,
 ) -> httpx.Client:
-    """One client for a whole run: connection pooling, timeouts and an honest User-Agent."""
+    """One client for a whole run, shared by its threads: connection pooling, default
+    timeouts (``fetch`` sets each source's own) and an honest User-Agent."""
     return httpx.Client(
         headers={"User-Agent": USER_AGENT, "Accept-Language": "vi,en;q=0.5"},
-        timeout=httpx.Timeout(timeout, connect=connect_timeout),
+        timeout=httpx_timeout(timeouts),
         follow_redirects=False,  # fetch follows them itself, checking each hop
         transport=transport,
     )
@@ -106,15 +112,18 @@ def fetch(
     max_bytes: int = MAX_BYTES,
     max_retry_after: float = MAX_RETRY_AFTER,
     validators: tuple[str | None, str | None] | None = None,
+    timeouts: Timeouts | None = None,
 ) -> Fetched:
     """GET ``url``; retry 5xx, 429, timeouts and connection errors with jittered backoff.
 
     A 429 or 503 with ``Retry-After`` waits as told (up to ``max_retry_after`` seconds;
     longer is a failure). The body is read as a stream and refused past ``max_bytes``
-    once decompressed, which also caps gzip bombs. With ``politeness``, each request
-    waits for its host's turn and is refused when robots.txt disallows it or the host's
-    circuit is open. Redirects are followed, at most ``MAX_REDIRECTS``, each hop checked
-    by ``guard`` (the source's allowed hosts, no private addresses unless allowed).
+    once decompressed, which also caps gzip bombs; with ``timeouts``, a request that
+    takes longer than ``timeouts.total`` in all is a timeout too. With ``politeness``,
+    each request waits for its host's turn, holds one of its host's slots while in
+    flight, and is refused when robots.txt disallows it or the host's circuit is open.
+    Redirects are followed, at most ``MAX_REDIRECTS``, each hop checked by ``guard``
+    (the source's allowed hosts, no private addresses unless allowed).
     With ``validators`` (the ETag and Last-Modified seen last time) the request is
     conditional, and a 304 comes back as a ``Fetched`` that is ``not_modified``.
     Raises ``FetchError`` for a 4xx or a refused URL at once, or once ``attempts`` are
@@ -136,11 +145,17 @@ def fetch(
             except Refused as exc:
                 raise FetchError(url, exc.reason, None, attempt) from None
         delay = backoff * (2 ** (attempt - 1)) * (0.5 + random.random())
+        deadline = time.monotonic() + (timeouts.total if timeouts else float("inf"))
         try:
-            with _follow(client, url, guard, headers) as response:
+            with (
+                politeness.slot(url) if politeness is not None else nullcontext(),
+                _follow(client, url, guard, headers, timeouts) as response,
+            ):
                 status = response.status_code
                 if response.is_success or status == 304:
-                    content = _read_capped(response, max_bytes) if status != 304 else b""
+                    content = b""
+                    if status != 304:
+                        content = _read_capped(response, max_bytes, deadline)
                     if politeness is not None:
                         politeness.record(url, ok=True)
                     return Fetched(
@@ -157,6 +172,9 @@ def fetch(
                 wait = retry_after(response.headers.get("retry-after"))
         except httpx.TimeoutException as exc:
             status, reason, wait = None, f"timeout ({type(exc).__name__})", None
+        except _TotalTimeout:
+            assert timeouts is not None
+            status, reason, wait = None, f"timeout (over {timeouts.total:g} s in all)", None
         except httpx.TooManyRedirects:
             raise FetchError(url, f"more than {MAX_REDIRECTS} redirects", None, attempt) from None
         except Refused as exc:
@@ -164,6 +182,11 @@ def fetch(
         except httpx.TransportError as exc:
             status, wait = None, None
             reason = f"connection error ({type(exc).__name__}: {exc})"
+        except httpx.DecodingError as exc:  # a cut or corrupt compressed stream
+            status, wait = None, None
+            reason = f"undecodable body ({exc})"
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            raise FetchError(url, f"{type(exc).__name__}: {exc}", status, attempt) from None
         except _TooLarge:
             reason = f"response larger than {max_bytes} bytes"
             raise FetchError(url, reason, status, attempt) from None
@@ -186,16 +209,27 @@ class _TooLarge(Exception):
     pass
 
 
+class _TotalTimeout(Exception):
+    pass
+
+
 @contextmanager
 def _follow(
-    client: httpx.Client, url: str, guard: HostGuard | None, headers: dict[str, str]
+    client: httpx.Client,
+    url: str,
+    guard: HostGuard | None,
+    headers: dict[str, str],
+    timeouts: Timeouts | None,
 ) -> Iterator[httpx.Response]:
     """The streamed response at the end of ``url``'s redirects, each hop guarded."""
     target = url
+    timeout = httpx_timeout(timeouts) if timeouts is not None else httpx.USE_CLIENT_DEFAULT
     for _ in range(MAX_REDIRECTS + 1):
         if guard is not None:
             guard.check(target)
-        with client.stream("GET", target, headers=headers, follow_redirects=False) as response:
+        with client.stream(
+            "GET", target, headers=headers, follow_redirects=False, timeout=timeout
+        ) as response:
             location = response.headers.get("location")
             if not (response.is_redirect and location):
                 yield response
@@ -204,7 +238,7 @@ def _follow(
     raise httpx.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects", request=None)
 
 
-def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
+def _read_capped(response: httpx.Response, max_bytes: int, deadline: float) -> bytes:
     declared = response.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
         raise _TooLarge
@@ -214,6 +248,8 @@ def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
         size += len(chunk)
         if size > max_bytes:
             raise _TooLarge
+        if time.monotonic() > deadline:
+            raise _TotalTimeout
         chunks.append(chunk)
     return b"".join(chunks)
 

@@ -6,6 +6,7 @@ No Prefect here: ``flows.tasks`` wraps these, and tests call them directly.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TypeVar
@@ -14,7 +15,7 @@ import duckdb
 import httpx
 
 from extractors import Article, ExtractionError, extract
-from flows.http import FetchError, fetch
+from flows.http import Fetched, FetchError, fetch
 from flows.politeness import Politeness
 from flows.safety import HostGuard
 from flows.sources import Source
@@ -55,37 +56,25 @@ def fetch_articles(
 ) -> Batch:
     """Fetch and extract each URL; a failure is recorded with its stage and reason.
 
-    With ``window``, an article dated outside it is fetched but not kept (listings
-    without dates cannot be filtered before the fetch).
+    Up to ``source.concurrency`` pages are fetched at once (``politeness`` keeps the
+    host's rate and slots); the batch keeps the order of ``urls``. With ``window``, an
+    article dated outside it is fetched but not kept (listings without dates cannot be
+    filtered before the fetch).
     """
     batch = Batch()
-    for url in urls:
-        try:
-            fetched = fetch(client, url, politeness=politeness, guard=guard)
-        except FetchError as exc:
-            batch.pages.append(
-                Page(url, source.name, "article", exc.status, datetime.now(UTC), None, None, None)
-            )
-            batch.failures.append(Failure(url, source.name, "fetch", exc.reason, exc.status))
-            continue
-        batch.pages.append(fetched.page(source.name, "article"))
-        batch.bodies[fetched.content_hash] = fetched.content
-        media = (fetched.content_type or "").split(";")[0].strip().lower()
-        if media and media not in HTML_TYPES:
-            # A PDF or an image linked as an article: recorded, never retried.
-            reason = f"not an HTML page ({media})"
-            batch.failures.append(Failure(url, source.name, "skip", reason, fetched.status))
-            continue
-        try:
-            article = extract(
-                fetched.content,
-                url,
-                profile=source.extractor_profile,
-                timezone=source.timezone,
-                content_type=fetched.content_type,
-            )
-        except ExtractionError as exc:
-            batch.failures.append(Failure(url, source.name, "extract", exc.reason, fetched.status))
+    workers = max(1, min(source.concurrency, len(urls)))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch") as pool:
+        outcomes = list(
+            pool.map(lambda url: _fetch_one(client, source, url, politeness, guard), urls)
+        )
+    for outcome in outcomes:
+        batch.pages.append(outcome.page)
+        if outcome.fetched is not None:
+            batch.bodies[outcome.fetched.content_hash] = outcome.fetched.content
+        if outcome.failure is not None:
+            batch.failures.append(outcome.failure)
+        article = outcome.article
+        if article is None:
             continue
         if (
             window is not None
@@ -97,10 +86,53 @@ def fetch_articles(
     return batch
 
 
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """One URL's fetch: its fetch-log row, the response, and an article or a failure."""
+
+    page: Page
+    fetched: Fetched | None = None
+    article: Article | None = None
+    failure: Failure | None = None
+
+
+def _fetch_one(
+    client: httpx.Client,
+    source: Source,
+    url: str,
+    politeness: Politeness | None,
+    guard: HostGuard | None,
+) -> _Outcome:
+    try:
+        fetched = fetch(client, url, politeness=politeness, guard=guard, timeouts=source.timeouts)
+    except FetchError as exc:
+        page = Page(url, source.name, "article", exc.status, datetime.now(UTC), None, None, None)
+        return _Outcome(page, failure=Failure(url, source.name, "fetch", exc.reason, exc.status))
+    page = fetched.page(source.name, "article")
+    media = (fetched.content_type or "").split(";")[0].strip().lower()
+    if media and media not in HTML_TYPES:
+        # A PDF or an image linked as an article: recorded, never retried.
+        reason = f"not an HTML page ({media})"
+        failure = Failure(url, source.name, "skip", reason, fetched.status)
+        return _Outcome(page, fetched, failure=failure)
+    try:
+        article = extract(
+            fetched.content,
+            url,
+            profile=source.extractor_profile,
+            timezone=source.timezone,
+            content_type=fetched.content_type,
+        )
+    except ExtractionError as exc:
+        failure = Failure(url, source.name, "extract", exc.reason, fetched.status)
+        return _Outcome(page, fetched, failure=failure)
+    return _Outcome(page, fetched, article=article)
+
+
 def save_batch(con: duckdb.DuckDBPyConnection, source: Source, batch: Batch) -> LoadCounts:
     """Load one batch: the raw bodies, the fetch log, the articles (upserted), failures."""
     save_bodies(con, batch.bodies)
     save_pages(con, batch.pages)
     counts = save_articles(con, source.name, batch.articles)
-    record_failures(con, batch.failures)
+    record_failures(con, batch.failures, backoff=source.retry_backoff)
     return counts

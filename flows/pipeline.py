@@ -23,9 +23,10 @@ from flows.ingest import Batch, chunks, fetch_articles, save_batch
 from flows.politeness import Politeness
 from flows.safety import HostGuard
 from flows.sources import Source, Sources, load_sources
+from flows.writer import warehouse_slot
 from storage.records import LoadCounts
 from storage.warehouse import (
-    archived_pages,
+    archived_listing_pages,
     failed_urls,
     finish_run,
     give_up,
@@ -149,8 +150,23 @@ def run_ingest(
     """Discover, fetch, extract and save for each source; record the run.
 
     The warehouse is written in short transactions (``storage.warehouse.writing``) and
-    closed between them, so that readers (`bulletin sql`) and another run get in.
+    closed between them, so that readers (`bulletin sql`) and another run get in. Under
+    a Prefect API the run holds the warehouse's global concurrency slot throughout
+    (``flows.writer``).
     """
+    with warehouse_slot():
+        return _run(flow_name, source_names, plan_for, db, sources_file, date_from, date_to)
+
+
+def _run(
+    flow_name: str,
+    source_names: list[str] | None,
+    plan_for: Callable[[duckdb.DuckDBPyConnection, Source, datetime], Plan],
+    db: str | None,
+    sources_file: str | None,
+    date_from: date | None,
+    date_to: date | None,
+) -> RunSummary:
     logger = get_run_logger()
     sources: Sources = load_sources(sources_file)
     selected = sources.select(source_names)
@@ -193,15 +209,19 @@ def _ingest_source(
     with writing(db) as con:
         known = known_article_urls(con, source.name)
         failed = failed_urls(con, source.name)
-        # Each listing's first page is asked for conditionally; a 304 is read from the
-        # archive.
+        # Listing pages fetched before are asked for conditionally; a 304 is read from
+        # the archive.
         archived = {
             url: Archived(page.body, page.content_type, (page.etag, page.last_modified))
-            for url, page in archived_pages(con, source.listing_urls).items()
+            for url, page in archived_listing_pages(con, source.name).items()
             if page.etag or page.last_modified
         }
     politeness = Politeness(
-        client, rate=source.rate, obey_robots=source.obey_robots, user_agent=USER_AGENT
+        client,
+        rate=source.rate,
+        concurrency=source.concurrency,
+        obey_robots=source.obey_robots,
+        user_agent=USER_AGENT,
     )
     guard = HostGuard(source.hosts, allow_private=source.allow_private)
     known_or_failed = known | failed if plan.stop_at_known else known

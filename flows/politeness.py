@@ -1,15 +1,19 @@
-"""Politeness per host: robots.txt (with its crawl-delay), a request rate, and a circuit
-breaker that skips a host for the rest of the run after repeated failures.
+"""Politeness per host: robots.txt (with its crawl-delay), a request rate, a cap on
+requests in flight, and a circuit breaker that skips a host for the rest of the run
+after repeated failures.
 
-One ``Politeness`` serves one run of one source; the fetch loop asks it before every
-request (``before``) and tells it how the request went (``record``).
+One ``Politeness`` serves one run of one source, from any number of threads; the fetch
+loop asks it before every request (``before``), holds a ``slot`` while the request is in
+flight, and tells it how the request went (``record``).
 """
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import httpx
@@ -30,9 +34,11 @@ class Refused(Exception):
 class _Host:
     robots: Protego | None
     interval: float
+    in_flight: threading.BoundedSemaphore
     next_at: float = 0.0
     failures: int = 0
     open_reason: str | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 class Politeness:
@@ -43,6 +49,7 @@ class Politeness:
         client: httpx.Client,
         *,
         rate: float = 1.0,
+        concurrency: int = 2,
         obey_robots: bool = True,
         user_agent: str = "bulletin",
         breaker_threshold: int = BREAKER_THRESHOLD,
@@ -51,49 +58,70 @@ class Politeness:
     ) -> None:
         self.client = client
         self.rate = rate
+        self.concurrency = max(1, concurrency)
         self.obey_robots = obey_robots
         self.user_agent = user_agent
         self.breaker_threshold = breaker_threshold
         self.clock = clock
         self.sleep = sleep
         self.hosts: dict[str, _Host] = {}
+        self._hosts_lock = threading.Lock()
 
     def before(self, url: str) -> None:
-        """Wait for the host's turn; raise ``Refused`` if the request must not be sent."""
-        parts = urlsplit(url)
-        host = self._host(f"{parts.scheme}://{parts.netloc}")
+        """Wait for the host's turn; raise ``Refused`` if the request must not be sent.
+
+        Turns are handed out under a lock, so threads sharing a host keep its rate.
+        """
+        host = self._host(_origin(url))
         if host.open_reason is not None:
             raise Refused(host.open_reason)
         if host.robots is not None and not host.robots.can_fetch(url, self.user_agent):
             raise Refused("disallowed by robots.txt")
-        now = self.clock()
-        if host.next_at > now:
-            self.sleep(host.next_at - now)
-        host.next_at = max(now, host.next_at) + host.interval
+        with host.lock:
+            now = self.clock()
+            turn = max(now, host.next_at)
+            host.next_at = turn + host.interval
+        if turn > now:
+            self.sleep(turn - now)
+
+    @contextmanager
+    def slot(self, url: str) -> Iterator[None]:
+        """Hold one of the host's ``concurrency`` request slots while a request runs."""
+        host = self._host(_origin(url))
+        with host.in_flight:
+            yield
 
     def record(self, url: str, *, ok: bool, reason: str | None = None) -> None:
         """Count a failure that says the host is unwell (timeouts, 5xx), or a success."""
-        parts = urlsplit(url)
-        host = self.hosts.get(f"{parts.scheme}://{parts.netloc}")
+        host = self.hosts.get(_origin(url))
         if host is None:
             return
-        if ok:
-            host.failures = 0
-            return
-        host.failures += 1
-        if host.failures >= self.breaker_threshold and host.open_reason is None:
-            host.open_reason = (
-                f"host skipped for the rest of the run after {host.failures} consecutive "
-                f"failures (last: {reason})"
-            )
+        with host.lock:
+            if ok:
+                host.failures = 0
+                return
+            host.failures += 1
+            if host.failures >= self.breaker_threshold and host.open_reason is None:
+                host.open_reason = (
+                    f"host skipped for the rest of the run after {host.failures} consecutive "
+                    f"failures (last: {reason})"
+                )
 
     def _host(self, origin: str) -> _Host:
         host = self.hosts.get(origin)
-        if host is None:
-            robots = self._robots(origin) if self.obey_robots else None
-            delay = robots.crawl_delay(self.user_agent) if robots is not None else None
-            interval = max(1.0 / self.rate if self.rate > 0 else 0.0, float(delay or 0.0))
-            host = self.hosts[origin] = _Host(robots=robots, interval=interval)
+        if host is not None:
+            return host
+        with self._hosts_lock:  # one robots.txt fetch per host, whichever thread asks
+            host = self.hosts.get(origin)
+            if host is None:
+                robots = self._robots(origin) if self.obey_robots else None
+                delay = robots.crawl_delay(self.user_agent) if robots is not None else None
+                interval = max(1.0 / self.rate if self.rate > 0 else 0.0, float(delay or 0.0))
+                host = self.hosts[origin] = _Host(
+                    robots=robots,
+                    interval=interval,
+                    in_flight=threading.BoundedSemaphore(self.concurrency),
+                )
         return host
 
     def _robots(self, origin: str) -> Protego | None:
@@ -105,3 +133,8 @@ class Politeness:
         if response.status_code != 200:
             return None
         return Protego.parse(response.text)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from extractors.profiles import PROFILES
+from flows.timeouts import DEFAULT_TIMEOUTS, Timeouts
 
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
@@ -34,6 +36,10 @@ _FIELDS = {
     "enabled",
     "allow_private",
     "rate",
+    "concurrency",
+    "timeouts",
+    "max_depth",
+    "retry_backoff",
     "obey_robots",
     "allowed_hosts",
     "description",
@@ -59,6 +65,10 @@ class Source:
     enabled: bool = True
     allow_private: bool = False
     rate: float = 1.0  # requests per second to the host; 0 is no limit
+    concurrency: int = 2  # requests in flight to the host at once
+    timeouts: Timeouts = DEFAULT_TIMEOUTS
+    max_depth: int = 3  # sitemap indexes nested deeper than this are not read
+    retry_backoff: float = 3600.0  # seconds before a failed page's first retry; doubles
     obey_robots: bool = True
     allowed_hosts: tuple[str, ...] = ()  # beyond those of base_url and the listings
     description: str | None = None
@@ -207,7 +217,12 @@ def _parse_entry(path: Path, index: int, entry: Any, defaults: dict[str, Any]) -
         raise fail("start_date", f"expected YYYY-MM-DD, got {start_date!r}")
 
     ints = {}
-    for key, default, minimum in (("initial_lookback_days", 30, 0), ("max_pages", 50, 1)):
+    for key, default, minimum in (
+        ("initial_lookback_days", 30, 0),
+        ("max_pages", 50, 1),
+        ("concurrency", 2, 1),
+        ("max_depth", 3, 0),
+    ):
         value = data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             raise fail(key, f"expected a whole number >= {minimum}, got {value!r}")
@@ -217,6 +232,12 @@ def _parse_entry(path: Path, index: int, entry: Any, defaults: dict[str, Any]) -
     rate = data.get("rate", 1.0)
     if isinstance(rate, bool) or not isinstance(rate, int | float) or rate < 0:
         raise fail("rate", f"expected requests per second >= 0 (0: no limit), got {rate!r}")
+
+    backoff = data.get("retry_backoff", 3600.0)
+    if isinstance(backoff, bool) or not isinstance(backoff, int | float) or backoff < 0:
+        raise fail("retry_backoff", f"expected seconds >= 0, got {backoff!r}")
+
+    timeouts = _timeouts(data.get("timeouts"), fail)
 
     for key, default in (("enabled", True), ("allow_private", False), ("obey_robots", True)):
         value = data.get(key, default)
@@ -243,8 +264,26 @@ def _parse_entry(path: Path, index: int, entry: Any, defaults: dict[str, Any]) -
         enabled=flags["enabled"],
         allow_private=flags["allow_private"],
         rate=float(rate),
+        concurrency=ints["concurrency"],
+        timeouts=timeouts,
+        max_depth=ints["max_depth"],
+        retry_backoff=float(backoff),
         obey_robots=flags["obey_robots"],
         allowed_hosts=tuple(allowed_hosts),
         description=str(description) if description is not None else None,
         listing_urls=tuple(urljoin(base_url + "/", item) for item in listings),
     )
+
+
+def _timeouts(value: Any, fail: Callable[[str, str], SourcesError]) -> Timeouts:
+    """``timeouts: {connect: 10, read: 20, total: 60}``, any key left out at its default."""
+    if value is None:
+        return DEFAULT_TIMEOUTS
+    if not isinstance(value, dict) or not set(value) <= {"connect", "read", "total"}:
+        raise fail("timeouts", f"expected a mapping of connect, read, total, got {value!r}")
+    seconds = {}
+    for key, given in value.items():
+        if isinstance(given, bool) or not isinstance(given, int | float) or given <= 0:
+            raise fail("timeouts", f"{key}: expected seconds > 0, got {given!r}")
+        seconds[key] = float(given)
+    return replace(DEFAULT_TIMEOUTS, **seconds)

@@ -2,7 +2,8 @@
 
 Lower-cases the scheme and host, drops the default port and the fragment, drops session
 ids (``;jsessionid=…``, ``jsessionid``, ``p_auth``) and Liferay's render noise
-(``p_p_lifecycle``, ``p_p_state``, ``p_p_mode``, ``p_p_col_*``), drops tracking
+(``p_p_lifecycle``, ``p_p_state``, ``p_p_mode``, ``p_p_col_*``, and a ``p_p_id`` without
+parameters of its portlet), drops tracking
 parameters (``utm_*``, ``fbclid``, ``gclid``), and orders what is left of the query.
 """
 
@@ -47,7 +48,17 @@ def canonical_url(url: str) -> str:
         for key, value in parse_qsl(parts.query, keep_blank_values=True)
         if key.lower() not in _DROP and not key.lower().startswith("utm_")
     ]
+    query = [(key, value) for key, value in query if not _idle_portlet(key, value, query)]
     return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
+
+
+def _idle_portlet(key: str, value: str, query: list[tuple[str, str]]) -> bool:
+    """A Liferay ``p_p_id`` that no parameter of its namespace (``_{id}_…``) goes with
+    names a portlet and asks it nothing: the page is the same without it."""
+    if key.lower() != "p_p_id":
+        return False
+    namespace = f"_{value}_"
+    return not any(k.startswith(namespace) for k, _ in query)
 
 
 MAX_SEGMENTS = 12

@@ -183,6 +183,13 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        6,
+        "failures: when a failed page is next due for a retry (backoff)",
+        """
+        ALTER TABLE failures ADD COLUMN next_retry_at TIMESTAMPTZ;
+        """,
+    ),
 ]
 
 

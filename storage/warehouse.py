@@ -298,7 +298,11 @@ def save_articles(
     now: datetime | None = None,
 ) -> LoadCounts:
     """Upsert articles with their child rows (figures, attachments, stats, doc_refs,
-    people); unchanged ones are left alone, a changed one has its children replaced."""
+    people); unchanged ones are left alone, a changed one has its children replaced.
+
+    An article keeps the first URL it was fetched at; any other URL that led to it (a
+    second spelling with the same canonical URL, or a page with the same text under
+    another canonical URL) is recorded in ``aliases``."""
     if not articles:
         return LoadCounts()
     now = now or datetime.now(UTC)
@@ -310,8 +314,11 @@ def save_articles(
         kept = texts.setdefault(thash, aid)
         if kept != aid:
             aliases[art.url] = kept
-            continue
-        by_id[aid] = (art, content_hash(art))
+        elif aid in by_id:
+            if by_id[aid][0].url != art.url:
+                aliases[art.url] = aid
+        else:
+            by_id[aid] = (art, content_hash(art))
     # ... and an article stored under another URL is not stored again.
     stored_elsewhere = con.execute(
         "SELECT text_hash, article_id FROM articles WHERE list_contains(?, text_hash)",
@@ -321,7 +328,18 @@ def save_articles(
         aid = texts[thash]
         if other != aid and aid in by_id:
             aliases[by_id.pop(aid)[0].url] = other
+    ids = list(by_id)
+    stored = {
+        aid: (chash, url)
+        for aid, chash, url in con.execute(
+            "SELECT article_id, content_hash, url FROM articles WHERE list_contains(?, article_id)",
+            [ids],
+        ).fetchall()
+    }
     duplicates = len(aliases)
+    for aid, (_, url) in stored.items():  # a stored article, fetched at another URL
+        if by_id[aid][0].url != url:
+            aliases[by_id[aid][0].url] = aid
     if aliases:
         alias_rows = [{"url": u, "article_id": a, "seen_at": now} for u, a in aliases.items()]
         with _Registered(con, _batch_aliases=_table(alias_rows, _ALIAS_SCHEMA)):
@@ -330,13 +348,7 @@ def save_articles(
                 "ON CONFLICT (url) DO UPDATE SET article_id = excluded.article_id"
             )
             con.execute("DELETE FROM failures WHERE url IN (SELECT url FROM _batch_aliases)")
-    ids = list(by_id)
-    existing = dict(
-        con.execute(
-            "SELECT article_id, content_hash FROM articles WHERE list_contains(?, article_id)",
-            [ids],
-        ).fetchall()
-    )
+    existing = {aid: chash for aid, (chash, _) in stored.items()}
     changed = [i for i in ids if existing.get(i) != by_id[i][1]]
     counts = LoadCounts(
         new=sum(1 for i in changed if i not in existing),
@@ -378,7 +390,8 @@ def save_articles(
     tables = {"_batch_articles": _table(article_rows, _ARTICLE_SCHEMA)}
     for name, schema in _CHILDREN:
         tables[f"_batch_{name}"] = _table(child_rows[name], schema)
-    update_cols = [f.name for f in _ARTICLE_SCHEMA if f.name not in ("article_id", "first_seen_at")]
+    kept_cols = ("article_id", "first_seen_at", "url")  # an article keeps its first URL
+    update_cols = [f.name for f in _ARTICLE_SCHEMA if f.name not in kept_cols]
     assignments = ", ".join(f"{c} = excluded.{c}" for c in update_cols)
     with _Registered(con, **tables), _Transaction(con):
         con.execute(
@@ -462,10 +475,21 @@ class ArchivedPage:
 def archived_pages(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, ArchivedPage]:
     """The archived body, content type and validators of the latest full fetch of each
     of ``urls`` that has one."""
+    return _archived(con, "list_contains(?, p.url)", [list(urls)])
+
+
+def archived_listing_pages(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, ArchivedPage]:
+    """Like ``archived_pages``, for every listing page of ``source`` fetched so far."""
+    return _archived(con, "p.source = ? AND p.kind = 'listing'", [source])
+
+
+def _archived(
+    con: duckdb.DuckDBPyConnection, where: str, params: list[Any]
+) -> dict[str, ArchivedPage]:
     rows = con.execute(
         "SELECT p.url, r.compression, r.body, p.content_type, p.etag, p.last_modified "
-        "FROM pages p JOIN raw_pages r USING (content_hash) WHERE list_contains(?, p.url)",
-        [list(urls)],
+        f"FROM pages p JOIN raw_pages r USING (content_hash) WHERE {where}",
+        params,
     ).fetchall()
     found = {}
     for url, compression, body, content_type, etag, modified in rows:
@@ -475,13 +499,21 @@ def archived_pages(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[
     return found
 
 
+FINAL_STAGES = ("discover", "skip")  # failures no run retries
+
+
 def record_failures(
     con: duckdb.DuckDBPyConnection,
     failures: Sequence[Failure],
     *,
     now: datetime | None = None,
+    backoff: float = 3600.0,
 ) -> None:
-    """Record failures, one row per URL; a repeated failure counts one more attempt."""
+    """Record failures, one row per URL; a repeated failure counts one more attempt.
+
+    A retryable failure is next due ``backoff`` seconds after its first attempt, and
+    twice as long after each further one (``next_retry_at``).
+    """
     if not failures:
         return
     now = now or datetime.now(UTC)
@@ -491,13 +523,19 @@ def record_failures(
         con.execute(
             """
             INSERT INTO failures
-            SELECT url, source, stage, reason, 1, last_status, $now, $now FROM _batch_failures
+                (url, source, stage, reason, attempts, last_status, first_failed_at,
+                 last_failed_at, next_retry_at)
+            SELECT url, source, stage, reason, 1, last_status, $now, $now,
+                   CASE WHEN stage NOT IN $final THEN $now + to_seconds($backoff) END
+            FROM _batch_failures
             ON CONFLICT (url) DO UPDATE SET
                 stage = excluded.stage, reason = excluded.reason,
                 attempts = failures.attempts + 1, last_status = excluded.last_status,
-                last_failed_at = excluded.last_failed_at
+                last_failed_at = excluded.last_failed_at,
+                next_retry_at = CASE WHEN excluded.stage NOT IN $final
+                    THEN $now + to_seconds($backoff * pow(2, failures.attempts)) END
             """,
-            {"now": now},
+            {"now": now, "backoff": backoff, "final": list(FINAL_STAGES)},
         )
 
 
@@ -512,13 +550,24 @@ def known_article_urls(con: duckdb.DuckDBPyConnection, source: str) -> set[str]:
     return {u for row in rows for u in row}
 
 
-def retryable_failures(con: duckdb.DuckDBPyConnection, source: str, max_attempts: int) -> list[str]:
-    """Article URLs of a source that failed fewer than ``max_attempts`` times."""
+def retryable_failures(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    max_attempts: int,
+    *,
+    now: datetime | None = None,
+) -> list[str]:
+    """Article URLs of a source that failed fewer than ``max_attempts`` times and whose
+    backoff has run out by ``now``."""
     rows = con.execute(
-        "SELECT url FROM failures WHERE source = ? AND stage NOT IN ('discover', 'skip') "
-        "AND attempts < ? "
-        "ORDER BY url",
-        [source, max_attempts],
+        "SELECT url FROM failures WHERE source = $source AND NOT list_contains($final, stage) "
+        "AND attempts < $max AND coalesce(next_retry_at <= $now, true) ORDER BY url",
+        {
+            "source": source,
+            "final": list(FINAL_STAGES),
+            "max": max_attempts,
+            "now": now or datetime.now(UTC),
+        },
     ).fetchall()
     return [r[0] for r in rows]
 
@@ -531,10 +580,11 @@ def give_up(con: duckdb.DuckDBPyConnection, source: str, max_attempts: int) -> i
     then starts "gave up after N attempts: ", and no run retries them. Returns how many
     were marked now."""
     rows = con.execute(
-        "UPDATE failures SET reason = replace(?, '{attempts}', attempts::VARCHAR) || reason "
-        "WHERE source = ? AND stage NOT IN ('discover', 'skip') AND attempts >= ? "
+        "UPDATE failures SET reason = replace($gave_up, '{attempts}', attempts::VARCHAR) "
+        "|| reason, next_retry_at = NULL "
+        "WHERE source = $source AND NOT list_contains($final, stage) AND attempts >= $max "
         "AND NOT starts_with(reason, 'gave up after ') RETURNING url",
-        [GAVE_UP, source, max_attempts],
+        {"gave_up": GAVE_UP, "source": source, "final": list(FINAL_STAGES), "max": max_attempts},
     ).fetchall()
     return len(rows)
 

@@ -69,7 +69,8 @@ def _write_sources(tmp_path: Path, base_url: str, extra_listing: str | None = No
         f"    listings: [{', '.join(listings)}]\n"
         "    start_date: 2026-01-01\n"
         "    allow_private: true\n"
-        "    rate: 0\n",
+        "    rate: 0\n"
+        "    retry_backoff: 0\n",
         encoding="utf-8",
     )
     return path

@@ -156,8 +156,8 @@ def test_failures_lists_each_url_with_its_stage_and_reason(
     con.close()
     assert main(["failures", "--db", str(path), "--source", "t", "--format", "csv"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "source,stage,reason,attempts,last_status,last_failed_at,url",
-        "t,skip,not an HTML page (application/pdf),1,200,2026-11-01T07:00:00+07:00,"
+        "source,stage,reason,attempts,last_status,last_failed_at,next_retry_at,url",
+        "t,skip,not an HTML page (application/pdf),1,200,2026-11-01T07:00:00+07:00,,"
         "http://q.test/b.pdf",
     ]
     assert main(["failures", "--db", str(path), "--format", "json"]) == 0

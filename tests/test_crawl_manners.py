@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -10,6 +11,7 @@ import pytest
 
 from flows.discover import discover
 from flows.http import USER_AGENT, fetch, make_client
+from flows.ingest import fetch_articles
 from flows.politeness import Politeness
 from flows.sample_portal import Fault, PortalConfig, SamplePortal
 from flows.sources import Source
@@ -81,3 +83,23 @@ def test_a_burst_of_500s_and_a_429_are_retried(served) -> None:
     tail = [(path, status) for _, _, path, status in portal.requests]
     assert tail == [(article.path, s) for s in (500, 500, 200, 429, 200)]
     assert portal.requests[-1][0] - started >= 1.0  # Retry-After: 1 was honoured
+
+
+def test_per_host_concurrency_and_rate_hold_together(served) -> None:
+    portal, base_url = served
+    articles = [a for a in portal.articles if not (a.missing or a.malformed)][:8]
+    for article in articles:  # each page takes 0.3 s to answer
+        portal.faults.add(Fault(prefix=article.path, delay=0.3))
+    urls = [base_url + a.path for a in articles]
+    with make_client() as client:
+        for concurrency, rate in ((2, 0.0), (3, 0.0), (2, 10.0)):
+            source = replace(source_for(base_url, rate), concurrency=concurrency)
+            polite = Politeness(client, rate=rate, concurrency=concurrency, user_agent=USER_AGENT)
+            portal.clear_requests()
+            batch = fetch_articles(client, source, urls, politeness=polite)
+            assert [a.url for a in batch.articles] == urls  # in order, none lost
+            assert portal.peak_in_flight == concurrency
+            starts = [t for t, _, path, _ in portal.requests if path != "/robots.txt"]
+            if rate:
+                gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+                assert min(gaps) >= 0.09  # 10 requests/s, less timer granularity

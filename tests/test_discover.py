@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -108,3 +109,34 @@ def test_an_unchanged_first_page_costs_one_conditional_request_read_from_the_arc
     ]
     assert quiet.items == []
     assert len(sample.requests) - mark_known == 3
+
+
+def test_sitemaps_and_feeds_are_listings_and_nesting_is_bounded(
+    portal, tmp_path: Path, write_sources: Callable
+) -> None:
+    sample, base_url = portal
+    source = load_sources(write_sources(tmp_path, base_url)).get("sample")
+    everything = {base_url + a.path for a in sample.articles}
+    news = [base_url + a.path for a in sample.articles if a.category_slug == "tin-tuc-su-kien"]
+    since = datetime(2026, 11, 1, tzinfo=HCM)
+    with make_client() as client:
+        sitemap = replace(source, listing_urls=(base_url + "/sitemap.xml",))
+        found = discover(client, sitemap)
+        recent = discover(client, sitemap, since=since)
+        shallow = discover(client, replace(sitemap, max_depth=0))
+        feed = discover(client, replace(source, listing_urls=(base_url + "/rss/tin-tuc-su-kien",)))
+    assert {i.url for i in found.items} == everything
+    assert len(found.items) == len(everything)
+    assert [p.url for p in found.pages] == [base_url + "/sitemap.xml"] + [
+        f"{base_url}/sitemap/{slug}.xml"
+        for slug in ("tin-tuc-su-kien", "kinh-te", "van-hoa-xa-hoi")
+    ]
+    # A sitemap is not in date order: every item is weighed against `since`.
+    assert {i.url for i in recent.items} == {
+        base_url + a.path for a in sample.articles if a.published_at >= since
+    }
+    assert shallow.items == []
+    assert [(f.stage, f.reason) for f in shallow.failures] == [
+        ("discover", "sitemap deeper than max_depth (0)")
+    ] * 3
+    assert [i.url for i in feed.items] == news[:20]

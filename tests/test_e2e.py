@@ -157,11 +157,52 @@ def test_backfill_adds_exactly_the_articles_dated_in_the_range(
     assert runs == [("backfill", first, last, "completed")]
     con.close()
 
-    # Re-running the same backfill adds nothing.
+    # Re-running the finished backfill asks only conditional questions (each answered
+    # 304) and changes no data; the fetch log records the 304s.
+    before = data_tables(db)
+    pages_before = fetch_log(db)
+    mark = len(sample.requests)
     again = backfill(
         source="sample", date_from=first, date_to=last, db=str(db), sources_file=str(sources)
     )
-    assert (again["new"], again["updated"]) == (0, 0)
+    asked = [(path, status) for _, _, path, status in sample.requests[mark:]]
+    assert asked[0] == ("/robots.txt", 200)  # read once per run, not conditional
+    assert len(asked) > 1
+    assert [status for _, status in asked[1:]] == [304] * (len(asked) - 1)
+    assert {(base_url + path) for path, _ in asked[1:]} == {
+        url for url, kind, *_ in pages_before if kind == "listing"
+    }
+    assert (again["new"], again["updated"], again["fetched"]) == (0, 0, 0)
+    assert data_tables(db) == before
+    assert [(u, k, h, s) for u, k, s, h in fetch_log(db)] == [
+        (u, k, h, 304 if k == "listing" else s) for u, k, s, h in pages_before
+    ]
+
+
+def data_tables(db: Path) -> dict[str, list[tuple]]:
+    """Every row of every table but the run log and the fetch log."""
+    con = duckdb.connect(str(db), read_only=True)
+    tables = [
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
+            "AND table_name NOT IN ('runs', 'pages') ORDER BY 1"
+        ).fetchall()
+    ]
+    try:
+        return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
+    finally:
+        con.close()
+
+
+def fetch_log(db: Path) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(
+            "SELECT url, kind, status, content_hash FROM pages ORDER BY url"
+        ).fetchall()
+    finally:
+        con.close()
 
 
 def test_demo_twice_leaves_the_same_rows(
@@ -342,3 +383,40 @@ def test_bulletin_sql_answers_while_a_run_writes(
     assert len(answers) >= 2
     assert all(a.startswith("n\n") for a in answers), answers
     assert max(waits) < 5.0
+
+
+def test_under_a_prefect_api_a_run_waits_for_the_warehouse_slot(
+    prefect_harness: None, portal, tmp_path: Path, write_sources
+) -> None:
+    import threading
+
+    from prefect.client.orchestration import get_client
+    from prefect.concurrency.sync import concurrency
+
+    from flows.writer import WAREHOUSE_LIMIT, warehouse_slot
+
+    _, base_url = portal
+    sources = write_sources(tmp_path, base_url)
+    db = tmp_path / "w.duckdb"
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        outcome["result"] = nightly(
+            sources=["sample"], db=str(db), sources_file=str(sources), since=date(2026, 11, 15)
+        )
+
+    with warehouse_slot():  # another run holds the warehouse
+        worker = threading.Thread(target=run)
+        worker.start()
+        worker.join(timeout=3)
+        assert worker.is_alive()
+        assert not db.exists()  # it has not written anything
+    worker.join(timeout=120)
+    assert not worker.is_alive()
+    result = outcome["result"]
+    assert isinstance(result, dict) and result["new"] > 0
+    with get_client(sync_client=True) as client:
+        limit = client.read_global_concurrency_limit_by_name(WAREHOUSE_LIMIT)
+    assert (limit.limit, limit.active_slots) == (1, 0)
+    with concurrency(WAREHOUSE_LIMIT, occupy=1, timeout_seconds=5):
+        pass  # and the slot is free again

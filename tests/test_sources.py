@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from flows.sources import Source, SourcesError, load_sources
+from flows.timeouts import Timeouts
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,6 +32,7 @@ def test_shipped_sources_load_with_sample_and_vo_nhai(monkeypatch: pytest.Monkey
         enabled=False,
         allow_private=True,
         rate=0.0,
+        retry_backoff=0.0,
         description="Sample district portal (synthetic, Liferay 6.2 markup), served locally",
     )
     vonhai = sources.get("vonhai")
@@ -50,6 +52,29 @@ def test_environment_values_are_expanded(tmp_path: Path, monkeypatch: pytest.Mon
     assert source.listing_urls == ("http://127.0.0.1:9999/a", "http://127.0.0.1:9999/b/c")
     assert source.start_date == date(2024, 2, 1)
     assert source.hosts == frozenset({"127.0.0.1"})
+
+
+def test_crawl_settings_are_read_with_their_defaults(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "sources:\n  - name: s\n    base_url: http://h\n    listings: [/a]\n"
+        "    concurrency: 4\n    timeouts: {read: 5, total: 30}\n    max_depth: 1\n"
+        "    retry_backoff: 600\n  - name: t\n    base_url: http://h\n    listings: [/a]\n",
+    )
+    sources = load_sources(path)
+    s, t = sources.get("s"), sources.get("t")
+    assert (s.concurrency, s.timeouts, s.max_depth, s.retry_backoff) == (
+        4,
+        Timeouts(connect=10.0, read=5.0, total=30.0),
+        1,
+        600.0,
+    )
+    assert (t.concurrency, t.timeouts, t.max_depth, t.retry_backoff) == (
+        2,
+        Timeouts(connect=10.0, read=20.0, total=60.0),
+        3,
+        3600.0,
+    )
 
 
 @pytest.mark.parametrize(
@@ -82,6 +107,22 @@ def test_environment_values_are_expanded(tmp_path: Path, monkeypatch: pytest.Mon
         (
             "name: s\n    base_url: http://h\n    listings: [/a]\n    allowed_hosts: [http://x/]",
             "source #1 (s): field 'allowed_hosts': expected a list of host names",
+        ),
+        (
+            "name: s\n    base_url: http://h\n    listings: [/a]\n    concurrency: 0",
+            "source #1 (s): field 'concurrency': expected a whole number >= 1, got 0",
+        ),
+        (
+            "name: s\n    base_url: http://h\n    listings: [/a]\n    timeouts: {read: -1}",
+            "source #1 (s): field 'timeouts': read: expected seconds > 0, got -1",
+        ),
+        (
+            "name: s\n    base_url: http://h\n    listings: [/a]\n    timeouts: {wait: 3}",
+            "source #1 (s): field 'timeouts': expected a mapping of connect, read, total",
+        ),
+        (
+            "name: s\n    base_url: http://h\n    listings: [/a]\n    retry_backoff: soon",
+            "source #1 (s): field 'retry_backoff': expected seconds >= 0, got 'soon'",
         ),
         (
             "name: s\n    base_url: http://h\n    listings: [/a]\n    colour: red",

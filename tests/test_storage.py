@@ -132,6 +132,7 @@ def test_failures_count_attempts_and_clear_on_success(con: duckdb.DuckDBPyConnec
             503,
             T0,
             T0 + timedelta(days=1),
+            T0 + timedelta(days=1, hours=2),  # the second failure waits twice the backoff
         )
     ]
     save_articles(con, "s", [sample_article()], now=T0)
@@ -237,6 +238,27 @@ def test_one_article_reached_by_two_urls_is_one_row(con: duckdb.DuckDBPyConnecti
     assert "http://portal.test/print/a-1" in known_article_urls(con, "s")
 
 
+def test_other_spellings_of_a_canonical_url_are_aliases_of_its_first_url(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    from dataclasses import replace
+
+    first = sample_article()
+    base = first.canonical_url
+    assert save_articles(con, "s", [first], now=T0) == LoadCounts(new=1)
+    later = [replace(first, url=base + "?redirect=%2F"), replace(first, url="http://p2/a-1")]
+    assert save_articles(con, "s", later, now=T0) == LoadCounts(unchanged=2)
+    edited = replace(first, url="http://portal.test/web/guest/tin/a-1", title="Đã sửa")
+    assert save_articles(con, "s", [edited], now=T0) == LoadCounts(updated=1)
+    assert con.execute("SELECT url, title FROM articles").fetchall() == [(base, "Đã sửa")]
+    aid = article_id(base)
+    assert con.execute("SELECT url, article_id FROM aliases ORDER BY url").fetchall() == [
+        ("http://p2/a-1", aid),
+        (base + "?redirect=%2F", aid),
+        ("http://portal.test/web/guest/tin/a-1", aid),
+    ]
+
+
 def test_warc_export_holds_each_archived_page(
     con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
@@ -271,6 +293,28 @@ def test_warc_export_holds_each_archived_page(
     assert records == [("http://p.test/a", "2026-11-01T02:00:00Z", "200", '"e1"', body)]
 
 
+def test_a_failure_is_retried_only_once_its_backoff_has_run_out(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    from storage.warehouse import retryable_failures
+
+    url = "http://p.test/a"
+    failures = [
+        Failure(url, "s", "fetch", "timeout (ReadTimeout) after 3 attempts"),
+        Failure("http://p.test/list", "s", "discover", "HTTP 404 Not Found", 404),
+    ]
+    record_failures(con, failures, now=T0, backoff=600)
+    assert con.execute("SELECT url, next_retry_at FROM failures ORDER BY url").fetchall() == [
+        (url, T0 + timedelta(minutes=10)),
+        ("http://p.test/list", None),  # discovery failures are final: no retry is due
+    ]
+    assert retryable_failures(con, "s", 3, now=T0 + timedelta(minutes=9)) == []
+    assert retryable_failures(con, "s", 3, now=T0 + timedelta(minutes=10)) == [url]
+    record_failures(con, failures[:1], now=T0 + timedelta(minutes=10), backoff=600)
+    assert retryable_failures(con, "s", 3, now=T0 + timedelta(minutes=29)) == []
+    assert retryable_failures(con, "s", 3, now=T0 + timedelta(minutes=30)) == [url]
+
+
 def test_failures_that_reach_the_limit_are_marked_final(con: duckdb.DuckDBPyConnection) -> None:
     from storage.warehouse import give_up, retryable_failures
 
@@ -283,6 +327,6 @@ def test_failures_that_reach_the_limit_are_marked_final(con: duckdb.DuckDBPyConn
     assert give_up(con, "s", 3) == 1
     assert give_up(con, "s", 3) == 0
     assert retryable_failures(con, "s", 3) == []
-    assert con.execute("SELECT reason, attempts FROM failures").fetchall() == [
-        ("gave up after 3 attempts: HTTP 503 Service Unavailable", 3)
+    assert con.execute("SELECT reason, attempts, next_retry_at FROM failures").fetchall() == [
+        ("gave up after 3 attempts: HTTP 503 Service Unavailable", 3, None)
     ]

@@ -24,6 +24,11 @@ from flows.urls import canonical_url, trap_reason
             "&_101_delta=10&_101_cur=2&p_auth=x9Y&utm_source=fb&fbclid=Zz",
             "http://portal.test/kinh-te?_101_cur=2&_101_delta=10&p_p_id=101",
         ),
+        (  # a portlet named and asked nothing is the page itself
+            "http://portal.test/kinh-te/-/asset_publisher/Ab1/content/tin-1?p_p_id=101"
+            "&p_p_lifecycle=0&p_p_state=normal&p_p_mode=view",
+            "http://portal.test/kinh-te/-/asset_publisher/Ab1/content/tin-1",
+        ),
         ("http://portal.test:8080", "http://portal.test:8080/"),
     ],
 )

@@ -6,9 +6,10 @@ government portals, for end-to-end tests and benchmarks of the crawler and extra
 
 Modules: ``model`` (records), ``district`` (the fictional district), ``topics`` (text
 templates), ``content`` (article generator), ``urls`` (URL scheme), ``render`` (HTML),
-``jpeg`` (image bytes), ``routes`` (request to response), ``portal`` (index, ground truth,
-``serve``), ``faults`` (errors, throttling and robots rules tests switch on),
-``server`` (HTTP, ``serve_forever``, ``main``).
+``jpeg`` (image bytes), ``feeds`` (sitemaps and RSS), ``traps`` (the crawler-trap
+section ``/tong-hop``), ``routes`` (request to response), ``portal`` (index, ground
+truth, ``serve``), ``faults`` (errors, throttling, broken bodies and robots rules tests
+switch on), ``server`` (HTTP, ``serve_forever``, ``main``).
 """
 
 from flows.sample_portal.faults import Fault

@@ -1,23 +1,93 @@
 """Faults the sample portal can be told to show, from tests: errors, throttling, slow
-answers, and robots.txt rules. Switched on and off at run time, thread-safe."""
+answers, broken deliveries (resets, truncation, trickling, wrong charsets, redirect
+loops, offsite redirects, huge pages, gzip bombs, non-HTML and empty answers) and
+robots.txt rules. Switched on and off at run time, thread-safe.
+
+This module owns what a fault is and the payloads it serves; ``server`` puts them on
+the wire.
+"""
 
 from __future__ import annotations
 
+import re
+import struct
 import threading
+import zlib
 from dataclasses import dataclass
+from functools import lru_cache
+
+# Fault kinds: how the answer the portal would have given is delivered instead.
+RESET = "reset"  # the connection is reset (RST), nothing is sent
+TRUNCATE = "truncate"  # full Content-Length, half the body, then the connection closes
+SLOW = "slow"  # headers, then the body in SLOW_CHUNK-byte pieces, ``delay`` s before each
+WRONG_CHARSET = "charset"  # the normal body, declared as ISO-8859-1
+REDIRECT_LOOP = "redirect-loop"  # 302 to the same path with ?loop=N+1, forever
+OFFSITE = "offsite"  # 302 to the same path on OFFSITE_ORIGIN
+HUGE = "huge"  # a 200 HTML page of HUGE_SIZE bytes
+GZIP_BOMB = "gzip-bomb"  # a small gzip body that inflates to GZIP_BOMB_SIZE bytes
+NOT_HTML = "not-html"  # a 200 application/pdf
+EMPTY = "empty"  # a 200 text/html with no body
+KINDS = frozenset(
+    {
+        RESET,
+        TRUNCATE,
+        SLOW,
+        WRONG_CHARSET,
+        REDIRECT_LOOP,
+        OFFSITE,
+        HUGE,
+        GZIP_BOMB,
+        NOT_HTML,
+        EMPTY,
+    }
+)
+
+SLOW_CHUNK = 64
+WRONG_CHARSET_TYPE = "text/html; charset=ISO-8859-1"
+LOOP_PARAM = "loop"
+OFFSITE_ORIGIN = "http://offsite.example.invalid"
+HUGE_SIZE = 20 * 1024 * 1024
+GZIP_BOMB_SIZE = 256 * 1024 * 1024  # inflated; about 260 KB compressed
+PDF_BODY = (
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+    b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
+    b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+)
+
+_PAGE_START = (
+    b'<!DOCTYPE html>\n<html lang="vi"><head><meta charset="UTF-8">'
+    b"<title>Trang rat lon</title></head><body>\n"
+)
+_LOOP = re.compile(rf"(?:^|&){LOOP_PARAM}=(\d+)(?=&|$)")
 
 
 @dataclass(slots=True)
 class Fault:
-    """Requests whose path starts with ``prefix`` get ``status`` (with ``retry_after``
-    seconds in a Retry-After header), or wait ``delay`` seconds first; ``times`` limits
-    how many requests it hits (None: all of them)."""
+    """A misbehaviour for requests whose path (with query) starts with ``prefix``.
+
+    - ``status``: answer this status instead (with ``retry_after`` seconds in a
+      Retry-After header when set);
+    - ``kind``: one of ``KINDS``, deliver the answer in a broken way (see the constants);
+    - ``delay``: wait this many seconds before answering; for ``SLOW``, the pause
+      before each piece of the body instead;
+    - ``times``: how many requests it hits (None: all of them).
+
+    A fault with neither ``status`` nor ``kind`` only delays the normal answer.
+    """
 
     prefix: str
     status: int | None = None
     retry_after: int | None = None
     delay: float = 0.0
     times: int | None = None
+    kind: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind is not None and self.kind not in KINDS:
+            known = ", ".join(sorted(KINDS))
+            raise ValueError(f"unknown fault kind {self.kind!r}; known kinds: {known}")
+        if self.kind is not None and self.status is not None:
+            raise ValueError("a fault has a status or a kind, not both")
 
 
 class Faults:
@@ -56,3 +126,49 @@ class Faults:
                         fault.times -= 1
                     return fault
         return None
+
+
+# -- payloads ---------------------------------------------------------------------------
+
+
+def next_loop_target(target: str) -> str:
+    """``target`` with its ``loop`` query parameter added (as 1) or incremented."""
+    path, _, query = target.partition("?")
+    match = _LOOP.search(query)
+    if match is None:
+        return f"{path}?{query}&{LOOP_PARAM}=1" if query else f"{path}?{LOOP_PARAM}=1"
+    counter = f"{LOOP_PARAM}={int(match[1]) + 1}"
+    start = match.start() + (1 if match[0].startswith("&") else 0)
+    return f"{path}?{query[:start]}{counter}{query[match.end() :]}"
+
+
+@lru_cache(maxsize=1)
+def huge_page() -> bytes:
+    """A HUGE_SIZE-byte HTML page: a valid start, then paragraphs of filler."""
+    end = b"</body></html>\n"
+    line = b"<p>Noi dung lap lai de lam trang nay rat lon, khong co y nghia gi.</p>\n"
+    room = HUGE_SIZE - len(_PAGE_START) - len(end)
+    filler = line * (room // len(line))
+    return _PAGE_START + filler + b" " * (room - len(filler)) + end
+
+
+@lru_cache(maxsize=1)
+def gzip_bomb() -> bytes:
+    """A gzip member of about 260 KB that inflates to GZIP_BOMB_SIZE bytes: the start of
+    an HTML page, then spaces. Built in well under a second, once.
+
+    Each MiB of spaces is deflated once after a full flush (which resets the compressor),
+    so its compressed form is the same every time and is simply repeated.
+    """
+    block = b" " * (1 << 20)
+    blocks, rest = divmod(GZIP_BOMB_SIZE - len(_PAGE_START), len(block))
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS, 9)
+    start = compressor.compress(_PAGE_START + block[:rest]) + compressor.flush(zlib.Z_FULL_FLUSH)
+    repeated = compressor.compress(block) + compressor.flush(zlib.Z_FULL_FLUSH)
+    final = compressor.flush(zlib.Z_FINISH)
+    crc = zlib.crc32(_PAGE_START + block[:rest])
+    for _ in range(blocks):
+        crc = zlib.crc32(block, crc)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"  # deflate, no name, no mtime
+    trailer = struct.pack("<II", crc, GZIP_BOMB_SIZE & 0xFFFFFFFF)
+    return header + start + repeated * blocks + final + trailer

@@ -1,4 +1,4 @@
-"""``SamplePortal``: the index of a generated portal, its ground truth, and ``serve()``.
+"""``SamplePortal``: a generated portal's index, ground truth, request log and ``serve()``.
 
 Building a portal only lays out, per article index, its publication minute, category
 and article id (three draws of one seeded stream each, a few milliseconds for 10 000
@@ -71,6 +71,8 @@ class SamplePortal:
         self.faults = Faults()  # switched on by tests: errors, throttling, robots rules
         self._requests: list[RequestRecord] = []
         self._requests_lock = threading.Lock()
+        self._in_flight = 0  # requests being answered now, and the most at once
+        self._peak_in_flight = 0
 
     def _lay_out(self, count: int) -> tuple[list[int], list[int], list[int]]:
         """Per index: minute since ``start`` 07:00 (working minutes), category, article id.
@@ -216,8 +218,36 @@ class SamplePortal:
             return list(self._requests)
 
     def clear_requests(self) -> None:
+        """Empty the log and restart ``peak_in_flight`` from the requests in flight now."""
         with self._requests_lock:
             self._requests.clear()
+            self._peak_in_flight = self._in_flight
+
+    @contextmanager
+    def serving(self) -> Iterator[None]:
+        """Count one request as in flight for the block; the server wraps each answer,
+        fault delays and body writing included."""
+        with self._requests_lock:
+            self._in_flight += 1
+            self._peak_in_flight = max(self._peak_in_flight, self._in_flight)
+        try:
+            yield
+        finally:
+            with self._requests_lock:
+                self._in_flight -= 1
+
+    @property
+    def in_flight(self) -> int:
+        """How many requests are being answered right now."""
+        with self._requests_lock:
+            return self._in_flight
+
+    @property
+    def peak_in_flight(self) -> int:
+        """The most requests answered at once since the portal started or
+        ``clear_requests``."""
+        with self._requests_lock:
+            return self._peak_in_flight
 
     # -- serving --------------------------------------------------------------------------
 

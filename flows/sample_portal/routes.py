@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import unquote, urlsplit
 
-from flows.sample_portal import render, urls
+from flows.sample_portal import feeds, render, traps, urls
 from flows.sample_portal.jpeg import JPEG
 
 if TYPE_CHECKING:
@@ -44,10 +44,15 @@ def respond(portal: SamplePortal, target: str, host: str | None) -> Response:
         return Response(200, "text/plain;charset=UTF-8", portal.faults.robots_txt().encode())
     if urls.is_image(path):
         return Response(200, "image/jpeg", JPEG)
+    feed = feeds.render(portal, path, origin)  # /sitemap.xml, /sitemap/{slug}.xml, /rss/{slug}
+    if feed is not None:
+        return Response(200, *feed)
     for category in portal.categories:
         if path == category.path:
             return _listing(portal, category.slug, parts.query, origin)
-    article = portal.find(path)
+    if traps.is_section(path):  # the crawler-trap section, /(en/)*tong-hop
+        return _html(200, traps.section_page(portal, parts.query, origin + traps.SECTION.path))
+    article = portal.find(traps.unalias(path))
     if article is None or article.missing:
         return _html(404, render.not_found_page(origin + target))
     page = render.article_page(article, origin + article.path, portal.related(article))

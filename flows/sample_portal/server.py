@@ -2,7 +2,9 @@
 
 ``make_server`` binds a server to a portal; ``serve_forever`` and ``main`` run one in the
 foreground for the CLI (``bulletin sample-portal``). Nothing is logged per request: the
-portal's ``requests`` list records each one instead.
+portal's ``requests`` list records each one instead, and ``SamplePortal.serving`` counts
+the requests being answered at once. The handler also puts the faults of ``faults`` on
+the wire: connection resets, truncated and trickled bodies, and the like.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import socket
+import struct
 import sys
 import threading
 import time
@@ -19,6 +22,8 @@ from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any, cast
 
+from flows.sample_portal import faults
+from flows.sample_portal.faults import Fault
 from flows.sample_portal.model import PortalConfig
 from flows.sample_portal.routes import HTML, Response, respond
 
@@ -26,6 +31,8 @@ if TYPE_CHECKING:
     from flows.sample_portal.portal import SamplePortal
 
 LIFERAY_HEADER = "Liferay Portal Community Edition 6.2 CE GA6 (Newton / Build 6205)"
+WRITE_CHUNK = 64 * 1024
+RESET_STATUS = 0  # what ``portal.requests`` records for a reset connection
 
 
 class PortalServer(ThreadingHTTPServer):
@@ -80,12 +87,17 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "Apache-Coyote/1.1"
     timeout = 30
+    disable_nagle_algorithm = True  # headers and body are separate writes: no 40 ms stall
 
     def version_string(self) -> str:
         return self.server_version
 
     def log_message(self, format: str, *args: Any) -> None:
         return
+
+    @property
+    def portal(self) -> SamplePortal:
+        return cast(PortalServer, self.server).portal
 
     def do_GET(self) -> None:
         self._answer(send_body=True)
@@ -95,32 +107,110 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = b"Method Not Allowed"
-        self._send(Response(405, "text/plain;charset=UTF-8", body), send_body=True)
+        with self.portal.serving():
+            self._send(Response(405, "text/plain;charset=UTF-8", body), send_body=True)
 
     def _answer(self, send_body: bool) -> None:
-        portal = cast(PortalServer, self.server).portal
-        fault = portal.faults.take(self.path)
-        if fault is not None:
-            time.sleep(fault.delay)
+        with self.portal.serving():
+            fault = self.portal.faults.take(self.path)
+            if fault is None:
+                self._send(self._normal_response(), send_body)
+                return
+            if fault.kind != faults.SLOW:
+                time.sleep(fault.delay)
             if fault.status is not None:
                 headers = (("Retry-After", str(fault.retry_after)),) if fault.retry_after else ()
                 body = f"<html><body>Lỗi {fault.status}</body></html>".encode()
                 self._send(Response(fault.status, HTML, body, headers), send_body)
-                return
+            elif fault.kind is not None:
+                self._misbehave(fault, send_body)
+            else:
+                self._send(self._normal_response(), send_body)
+
+    def _normal_response(self) -> Response:
         try:
-            response = respond(portal, self.path, self.headers.get("Host"))
+            return respond(self.portal, self.path, self.headers.get("Host"))
         except Exception:
             traceback.print_exc()
-            response = Response(500, HTML, b"<html><body>Internal Server Error</body></html>")
-        self._send(response, send_body)
+            return Response(500, HTML, b"<html><body>Internal Server Error</body></html>")
 
-    def _send(self, response: Response, send_body: bool) -> None:
+    def _misbehave(self, fault: Fault, send_body: bool) -> None:
+        """Deliver the answer the way ``fault.kind`` breaks it (no ETag, no 304)."""
+        kind = fault.kind
+        if kind == faults.RESET:
+            self.portal.record(self.command, self.path, RESET_STATUS)
+            self._reset()
+        elif kind == faults.TRUNCATE:
+            response = self._normal_response()
+            self._send_head(response)
+            if send_body:
+                self._write(response.body[: len(response.body) // 2])
+            self.close_connection = True
+        elif kind == faults.SLOW:
+            response = self._normal_response()
+            self._send_head(response)
+            if send_body:
+                self._write(response.body, faults.SLOW_CHUNK, pause=fault.delay)
+        elif kind == faults.WRONG_CHARSET:
+            response = self._normal_response()
+            response = response._replace(content_type=faults.WRONG_CHARSET_TYPE)
+            self._send(response, send_body, validators=False)
+        elif kind == faults.REDIRECT_LOOP:
+            self._redirect(self._origin() + faults.next_loop_target(self.path), send_body)
+        elif kind == faults.OFFSITE:
+            self._redirect(faults.OFFSITE_ORIGIN + self.path, send_body)
+        elif kind == faults.HUGE:
+            self._send(Response(200, HTML, faults.huge_page()), send_body, validators=False)
+        elif kind == faults.GZIP_BOMB:
+            gzipped = (("Content-Encoding", "gzip"),)
+            response = Response(200, HTML, faults.gzip_bomb(), gzipped)
+            self._send(response, send_body, validators=False)
+        elif kind == faults.NOT_HTML:
+            response = Response(200, "application/pdf", faults.PDF_BODY)
+            self._send(response, send_body, validators=False)
+        elif kind == faults.EMPTY:
+            self._send(Response(200, HTML, b""), send_body, validators=False)
+        else:  # Fault.__post_init__ lets no other kind through
+            raise AssertionError(f"unhandled fault kind {kind!r}")
+
+    def _origin(self) -> str:
+        """``http://`` and the Host header, or "" (a relative URL) without one."""
+        host = self.headers.get("Host")
+        return f"http://{host}" if host else ""
+
+    def _redirect(self, location: str, send_body: bool) -> None:
+        body = f'<html><body><a href="{location}">Moved</a></body></html>'.encode()
+        self._send(Response(302, HTML, body, (("Location", location),)), send_body)
+
+    def _reset(self) -> None:
+        """Abort the connection with a TCP reset, sending nothing.
+
+        SO_LINGER (on, 0 s) makes ``close`` send RST instead of FIN. The request reader
+        (a ``makefile`` of the socket) is closed first, or the socket would stay open.
+        Afterwards the handler only closes its files; the server's shutdown of the socket
+        fails quietly (OSError), as it does for any client that went away.
+        """
+        self.close_connection = True
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.rfile.close()
+        self.connection.close()
+
+    def _send(self, response: Response, send_body: bool, validators: bool = True) -> None:
+        """Answer ``response``, with an ETag (and a 304 to a matching If-None-Match) for
+        a 200 when ``validators``, as Liferay does."""
         etag = None
-        if response.status == 200:  # validators for conditional requests, as Liferay sends
+        if validators and response.status == 200:
             etag = '"' + hashlib.sha1(response.body).hexdigest()[:20] + '"'
             if self.headers.get("If-None-Match") == etag:
                 response = Response(304, response.content_type, b"")
-        cast(PortalServer, self.server).portal.record(self.command, self.path, response.status)
+        self._send_head(response, etag)
+        if send_body and response.status != 304:
+            self._write(response.body)
+
+    def _send_head(self, response: Response, etag: str | None = None) -> None:
+        """Record the request, then send the status line and headers of ``response``
+        (its Content-Type and full Content-Length unless it is a 304)."""
+        self.portal.record(self.command, self.path, response.status)
         self.send_response(response.status)
         if etag is not None:
             self.send_header("ETag", etag)
@@ -131,8 +221,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(response.body)))
         self.send_header("Liferay-Portal", LIFERAY_HEADER)
         self.end_headers()
-        if send_body and response.status != 304:
-            self.wfile.write(response.body)
+
+    def _write(self, body: bytes, chunk: int = WRITE_CHUNK, pause: float = 0.0) -> None:
+        """Write ``body`` in pieces of ``chunk`` bytes, sleeping ``pause`` s before each."""
+        view = memoryview(body)
+        for start in range(0, len(view), chunk):
+            if pause:
+                time.sleep(pause)
+            self.wfile.write(view[start : start + chunk])
 
 
 def make_server(portal: SamplePortal, host: str = "127.0.0.1", port: int = 0) -> PortalServer:
