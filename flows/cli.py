@@ -1,7 +1,8 @@
 """The ``bulletin`` command line.
 
-``sql``, ``extract`` and ``failures`` never import Prefect (nor does ``--help``): the flow
-modules are imported only by the commands that run a flow.
+``sql``, ``extract``, ``failures``, ``gaps`` and ``backfill --status`` never import
+Prefect (nor does ``--help``): the flow modules are imported only by the commands that
+run a flow.
 """
 
 from __future__ import annotations
@@ -81,12 +82,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--since", type=_day, help="ingest articles dated from this day on")
 
-    p = sub.add_parser("backfill", help="ingest a source's articles dated within a range")
+    p = sub.add_parser(
+        "backfill",
+        help="ingest a source's articles dated within a range (or show the ledger: --status)",
+    )
+    with_db(p)
+    with_sources(p)
+    p.add_argument("--source", help="source name")
+    p.add_argument("--from", dest="date_from", type=_day, metavar="DATE", help="first day")
+    p.add_argument("--to", dest="date_to", type=_day, metavar="DATE", help="last day")
+    p.add_argument(
+        "--status",
+        action="store_true",
+        help="show the ledger of days (of --source, --from, --to) instead of running",
+    )
+    p.add_argument("--batch-days", type=int, default=7, metavar="N", help="days per batch")
+    p.add_argument("--force", action="store_true", help="look again at days already done")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    p = sub.add_parser("gaps", help="list the days of a source with no successful run")
     with_db(p)
     with_sources(p)
     p.add_argument("--source", required=True, help="source name")
-    p.add_argument("--from", dest="date_from", type=_day, required=True, metavar="DATE")
-    p.add_argument("--to", dest="date_to", type=_day, required=True, metavar="DATE")
+    p.add_argument(
+        "--from", dest="date_from", type=_day, metavar="DATE", help="(default: its start_date)"
+    )
+    p.add_argument("--to", dest="date_to", type=_day, metavar="DATE", help="(default: today)")
 
     p = sub.add_parser("extract", help="extract article pages from files (no network)")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
@@ -104,6 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
     with_sources(p)
     p.add_argument("--source", help="only this source")
     p.add_argument("--since", type=_day, help="only articles dated from this day on")
+    p.add_argument(
+        "--workers", type=int, metavar="N", help="parsing processes (default: one per core)"
+    )
 
     p = sub.add_parser("export", help="export the raw archive (WARC) for other tools")
     with_db(p)
@@ -184,7 +208,13 @@ def cmd_reparse(args: argparse.Namespace) -> int:
     from storage.warehouse import writing
 
     with writing(args.db) as con:
-        counts = reparse(con, source=args.source, since=args.since, sources_file=args.sources_file)
+        counts = reparse(
+            con,
+            source=args.source,
+            since=args.since,
+            sources_file=args.sources_file,
+            workers=args.workers,
+        )
     print("reparse: " + ", ".join(f"{k} {v}" for k, v in asdict(counts).items()))
     return 0
 
@@ -225,17 +255,81 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:
+    if args.status:
+        return _show_ledger(args)
+    missing = [f"--{n}" for n in ("source", "from", "to") if getattr(args, _DEST[n]) is None]
+    if missing:
+        print(f"bulletin backfill: {', '.join(missing)} required (or --status)", file=sys.stderr)
+        return 2
     _prefect_env()
     from flows.backfill import backfill
+    from flows.progress_bar import progress_bar
 
-    result = backfill(
-        source=args.source,
-        date_from=args.date_from,
-        date_to=args.date_to,
-        db=args.db,
-        sources_file=args.sources_file,
-    )
+    with progress_bar(f"backfill {args.source} {args.date_from}..{args.date_to}"):
+        result = backfill(
+            source=args.source,
+            date_from=args.date_from,
+            date_to=args.date_to,
+            db=args.db,
+            sources_file=args.sources_file,
+            batch_days=args.batch_days,
+            force=args.force,
+        )
     print(_summary_line(result))
+    return 0
+
+
+_DEST = {"source": "source", "from": "date_from", "to": "date_to"}
+
+
+def _show_ledger(args: argparse.Namespace) -> int:
+    from flows.output import FORMATS
+    from storage.partitions import LEDGER_SQL
+    from storage.warehouse import connect
+
+    con = connect(args.db, read_only=True)
+    try:
+        cursor = con.execute(
+            LEDGER_SQL, {"source": args.source, "first": args.date_from, "last": args.date_to}
+        )
+        columns = [d[0] for d in cursor.description or ()]
+        print(FORMATS[args.format](columns, cursor.fetchall()))
+    finally:
+        con.close()
+    return 0
+
+
+def cmd_gaps(args: argparse.Namespace) -> int:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from flows.sources import load_sources
+    from storage.partitions import first_day, gaps
+    from storage.warehouse import connect
+
+    source = load_sources(args.sources_file).get(args.source)
+    last = args.date_to or datetime.now(ZoneInfo(source.timezone)).date()
+    con = connect(args.db, read_only=True)
+    try:
+        first = args.date_from or source.start_date or first_day(con, source.name)
+        if first is None:
+            print(
+                f"bulletin gaps: {source.name} has no start_date and no day in the ledger; "
+                "give --from",
+                file=sys.stderr,
+            )
+            return 2
+        missing = gaps(con, source.name, first, last)
+    finally:
+        con.close()
+    total = (last - first).days + 1
+    for day in missing:
+        print(day.isoformat())
+    print(
+        f"{source.name}: {len(missing)} of {total} days from {first} to {last} "
+        "have no successful run",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -312,6 +406,7 @@ COMMANDS = {
     "demo": cmd_demo,
     "ingest": cmd_ingest,
     "backfill": cmd_backfill,
+    "gaps": cmd_gaps,
     "extract": cmd_extract,
     "sql": cmd_sql,
     "failures": cmd_failures,
@@ -323,11 +418,15 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from flows.health import UnhealthySources
     from flows.sources import SourcesError
     from storage.errors import StorageError
 
     try:
         return COMMANDS[args.command](args)
+    except UnhealthySources as exc:  # the run saved what it got; a source needs a human
+        print(f"bulletin {args.command}: {exc}", file=sys.stderr)
+        return 1
     except (SourcesError, StorageError, ValueError) as exc:
         print(f"bulletin {args.command}: {exc}", file=sys.stderr)
         return 2

@@ -37,6 +37,7 @@ class Discovery:
     pages: list[Page] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     bodies: dict[str, bytes] = field(default_factory=dict)  # by content hash
+    listing_errors: list[str] = field(default_factory=list)  # listing pages that failed
 
 
 def discover(
@@ -159,6 +160,7 @@ class _Walk:
             self.found.failures.append(
                 Failure(url, source.name, "discover", exc.reason, exc.status)
             )
+            self.found.listing_errors.append(f"listing {url}: {exc.reason}")
             return None
         self.found.pages.append(fetched.page(source.name, "listing"))
         if fetched.not_modified and before is not None:
@@ -178,6 +180,7 @@ class _Walk:
             self.found.failures.append(
                 Failure(url, source.name, "discover", exc.reason, fetched.status)
             )
+            self.found.listing_errors.append(f"listing {url}: {exc.reason}")
             return None
         return listing, looks_like_feed(content, content_type)
 

@@ -1,6 +1,6 @@
-"""Plain ingest steps: fetch and extract a batch of article URLs, save a batch.
+"""Plain ingest steps: fetch a batch of article URLs, parse it, save it.
 
-No Prefect here: ``flows.tasks`` wraps these, and tests call them directly.
+No Prefect here: ``flows.pipeline`` wraps these in tasks, and tests call them directly.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from typing import TypeVar
 import duckdb
 import httpx
 
-from extractors import Article, ExtractionError, extract
+from extractors import Article
 from flows.http import Fetched, FetchError, fetch
+from flows.parsing import ParseJob, parse_all
 from flows.politeness import Politeness
 from flows.safety import HostGuard
 from flows.sources import Source
@@ -30,10 +31,12 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 class Batch:
     """The outcome of one batch of article URLs: every URL is in articles or failures."""
 
+    source: str = ""
     articles: list[Article] = field(default_factory=list)
     pages: list[Page] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     bodies: dict[str, bytes] = field(default_factory=dict)  # by content hash
+    jobs: list[ParseJob] = field(default_factory=list)  # fetched, not parsed yet
 
 
 T = TypeVar("T")
@@ -53,13 +56,26 @@ def fetch_articles(
     window: tuple[datetime, datetime] | None = None,
     politeness: Politeness | None = None,
     guard: HostGuard | None = None,
+    workers: int = 1,
 ) -> Batch:
-    """Fetch and extract each URL; a failure is recorded with its stage and reason.
+    """Fetch and extract each URL (``fetch_pages``, then ``parse_pages``)."""
+    fetched = fetch_pages(client, source, urls, politeness=politeness, guard=guard)
+    return parse_pages(fetched, window=window, workers=workers)
+
+
+def fetch_pages(
+    client: httpx.Client,
+    source: Source,
+    urls: Sequence[str],
+    *,
+    politeness: Politeness | None = None,
+    guard: HostGuard | None = None,
+) -> Batch:
+    """Fetch each URL; a fetch failure, or a page that is not HTML, is recorded with its
+    stage and reason, and the HTML pages wait in ``jobs`` to be parsed.
 
     Up to ``source.concurrency`` pages are fetched at once (``politeness`` keeps the
-    host's rate and slots); the batch keeps the order of ``urls``. With ``window``, an
-    article dated outside it is fetched but not kept (listings without dates cannot be
-    filtered before the fetch).
+    host's rate and slots); the batch keeps the order of ``urls``.
     """
     batch = Batch()
     workers = max(1, min(source.concurrency, len(urls)))
@@ -67,33 +83,50 @@ def fetch_articles(
         outcomes = list(
             pool.map(lambda url: _fetch_one(client, source, url, politeness, guard), urls)
         )
-    for outcome in outcomes:
-        batch.pages.append(outcome.page)
-        if outcome.fetched is not None:
-            batch.bodies[outcome.fetched.content_hash] = outcome.fetched.content
-        if outcome.failure is not None:
-            batch.failures.append(outcome.failure)
-        article = outcome.article
-        if article is None:
-            continue
-        if (
-            window is not None
-            and article.published_at is not None
-            and not (window[0] <= article.published_at <= window[1])
-        ):
-            continue
-        batch.articles.append(article)
+    for page, fetched, failure in outcomes:
+        batch.pages.append(page)
+        if fetched is not None:
+            batch.bodies[fetched.content_hash] = fetched.content
+        if failure is not None:
+            batch.failures.append(failure)
+        elif fetched is not None:
+            batch.jobs.append(
+                ParseJob(
+                    fetched.url,
+                    fetched.content,
+                    fetched.content_type,
+                    source.extractor_profile,
+                    source.timezone,
+                    fetched.status,
+                )
+            )
+    batch.source = source.name
     return batch
 
 
-@dataclass(frozen=True, slots=True)
-class _Outcome:
-    """One URL's fetch: its fetch-log row, the response, and an article or a failure."""
-
-    page: Page
-    fetched: Fetched | None = None
-    article: Article | None = None
-    failure: Failure | None = None
+def parse_pages(
+    batch: Batch,
+    *,
+    window: tuple[datetime, datetime] | None = None,
+    workers: int = 1,
+) -> Batch:
+    """Extract the batch's waiting pages (on ``workers`` processes); an extraction
+    failure is recorded. With ``window``, an article dated outside it is not kept
+    (listings without dates cannot be filtered before the fetch)."""
+    results = parse_all(batch.jobs, workers)
+    for job, result in zip(batch.jobs, results, strict=True):
+        if isinstance(result, str):
+            batch.failures.append(Failure(job.url, batch.source, "extract", result, job.status))
+            continue
+        if (
+            window is not None
+            and result.published_at is not None
+            and not (window[0] <= result.published_at <= window[1])
+        ):
+            continue
+        batch.articles.append(result)
+    batch.jobs = []
+    return batch
 
 
 def _fetch_one(
@@ -102,31 +135,20 @@ def _fetch_one(
     url: str,
     politeness: Politeness | None,
     guard: HostGuard | None,
-) -> _Outcome:
+) -> tuple[Page, Fetched | None, Failure | None]:
+    """One URL's fetch-log row, its response, and its failure if it has one."""
     try:
         fetched = fetch(client, url, politeness=politeness, guard=guard, timeouts=source.timeouts)
     except FetchError as exc:
         page = Page(url, source.name, "article", exc.status, datetime.now(UTC), None, None, None)
-        return _Outcome(page, failure=Failure(url, source.name, "fetch", exc.reason, exc.status))
+        return page, None, Failure(url, source.name, "fetch", exc.reason, exc.status)
     page = fetched.page(source.name, "article")
     media = (fetched.content_type or "").split(";")[0].strip().lower()
     if media and media not in HTML_TYPES:
         # A PDF or an image linked as an article: recorded, never retried.
         reason = f"not an HTML page ({media})"
-        failure = Failure(url, source.name, "skip", reason, fetched.status)
-        return _Outcome(page, fetched, failure=failure)
-    try:
-        article = extract(
-            fetched.content,
-            url,
-            profile=source.extractor_profile,
-            timezone=source.timezone,
-            content_type=fetched.content_type,
-        )
-    except ExtractionError as exc:
-        failure = Failure(url, source.name, "extract", exc.reason, fetched.status)
-        return _Outcome(page, fetched, failure=failure)
-    return _Outcome(page, fetched, article=article)
+        return page, fetched, Failure(url, source.name, "skip", reason, fetched.status)
+    return page, fetched, None
 
 
 def save_batch(con: duckdb.DuckDBPyConnection, source: Source, batch: Batch) -> LoadCounts:

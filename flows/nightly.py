@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 import duckdb
 from prefect import flow
 
+from flows.ledger import day_of, days_between
 from flows.pipeline import Plan, run_ingest
+from flows.runners import task_runner
 from flows.sources import Source
 from storage.warehouse import last_success_started_at
 
@@ -21,20 +23,34 @@ def nightly_plan(con: duckdb.DuckDBPyConnection, source: Source, now: datetime) 
     """Since the last successful run (less the overlap), or the source's first-run reach."""
     last = last_success_started_at(con, source.name)
     since = last - OVERLAP if last is not None else source.first_run_since(now)
-    return Plan(since=since, until=None, stop_at_known=True, retry_failures=True)
+    return _since(source, since, now)
 
 
 def since_day_plan(day: date) -> Callable[[duckdb.DuckDBPyConnection, Source, datetime], Plan]:
     """A plan that reaches back to a given day, whatever the last run was."""
 
     def plan(con: duckdb.DuckDBPyConnection, source: Source, now: datetime) -> Plan:
-        since = datetime.combine(day, time.min, tzinfo=ZoneInfo(source.timezone))
-        return Plan(since=since, until=None, stop_at_known=True, retry_failures=True)
+        return _since(
+            source, datetime.combine(day, time.min, tzinfo=ZoneInfo(source.timezone)), now
+        )
 
     return plan
 
 
-@flow(name="nightly", log_prints=True)
+def _since(source: Source, since: datetime, now: datetime) -> Plan:
+    """What is new since ``since``; the days from then to today go in the ledger."""
+    first, last = day_of(since, source.timezone), day_of(now, source.timezone)
+    assert first is not None and last is not None
+    return Plan(
+        since=since,
+        until=None,
+        stop_at_known=True,
+        retry_failures=True,
+        days=tuple(days_between(first, last)),
+    )
+
+
+@flow(name="nightly", log_prints=True, task_runner=task_runner())
 def nightly(
     sources: list[str] | None = None,
     db: str | None = None,

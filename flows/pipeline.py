@@ -1,12 +1,17 @@
 """The Prefect tasks that wrap the plain steps, and the ingest body both flows share.
 
 Work is batched: one task per listing walk and per batch of article URLs, never one
-per page. The flow process is the single writer of the warehouse.
+per page. A batch is fetched in the flow (which keeps each host's manners), parsed by a
+task submitted to the flow's task runner (on every core by default, on Dask workers
+when the flow runs on a Dask task runner) while the next batch is fetched, and saved by
+the flow process, the single writer of the warehouse. Days are recorded in the ledger
+(``partitions``) as their batches are saved.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -14,17 +19,27 @@ from datetime import UTC, date, datetime
 import duckdb
 import httpx
 from prefect import get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
+from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.discover import Archived, Discovery, discover
+from flows.health import UnhealthySources, problems
 from flows.http import USER_AGENT, make_client
-from flows.ingest import Batch, chunks, fetch_articles, save_batch
+from flows.ingest import Batch, chunks, fetch_pages, parse_pages, save_batch
+from flows.ledger import DEFAULT_BATCH_DAYS, day_batches, day_of, outcomes
+from flows.parsing import close_pools, default_workers
 from flows.politeness import Politeness
+from flows.progress import Progress, report
 from flows.safety import HostGuard
 from flows.sources import Source, Sources, load_sources
 from flows.writer import warehouse_slot
-from storage.records import LoadCounts
+from storage.health import nothing_new_streak, record_source_counts
+from storage.partitions import record_days
+from storage.records import Failure, LoadCounts
 from storage.warehouse import (
     archived_listing_pages,
     failed_urls,
@@ -40,16 +55,23 @@ from storage.warehouse import (
 )
 
 MAX_ATTEMPTS = 3
+PARSE_AHEAD = 2  # batches parsed while the next one is fetched
 
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """What one source's run covers: the date window and how discovery stops."""
+    """What one source's run covers: the date window, how discovery stops, and the days
+    it records in the ledger (``days``, newest first; pages listed on ``skip_days`` are
+    left alone), saved ``batch_days`` days at a time."""
 
     since: datetime | None
     until: datetime | None
     stop_at_known: bool
     retry_failures: bool
+    days: tuple[date, ...] = ()
+    skip_days: frozenset[date] = frozenset()
+    batch_days: int = DEFAULT_BATCH_DAYS
+    done: bool = False  # every day asked for is in the ledger as done: nothing to fetch
 
 
 @dataclass(slots=True)
@@ -110,19 +132,20 @@ def discover_task(
     )
 
 
-@task(name="fetch-extract", cache_policy=NO_CACHE)
-def fetch_extract_task(
+@task(name="fetch", cache_policy=NO_CACHE)
+def fetch_task(
     client: httpx.Client,
     source: Source,
     urls: list[str],
-    plan: Plan,
     politeness: Politeness,
     guard: HostGuard,
 ) -> Batch:
-    window = None
-    if plan.since is not None and plan.until is not None and not plan.stop_at_known:
-        window = (plan.since, plan.until)
-    return fetch_articles(client, source, urls, window=window, politeness=politeness, guard=guard)
+    return fetch_pages(client, source, urls, politeness=politeness, guard=guard)
+
+
+@task(name="parse", cache_policy=NO_CACHE)
+def parse_task(batch: Batch, window: tuple[datetime, datetime] | None, workers: int) -> Batch:
+    return parse_pages(batch, window=window, workers=workers)
 
 
 @task(name="save", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
@@ -193,9 +216,59 @@ def _run(
         with writing(db) as con:
             finish_run(con, summary.run_id, "failed", summary.counts(), message=repr(exc))
         raise
+    finally:
+        close_pools()
     with writing(db) as con:
-        finish_run(con, summary.run_id, "completed", summary.counts())
+        record_source_counts(con, summary.run_id, flow_name, summary.per_source)
+        found = [
+            problem
+            for source in selected
+            for problem in problems(
+                source.name,
+                pages=summary.per_source[source.name].get("pages", 0),
+                failed=summary.per_source[source.name]["failed"],
+                max_error_rate=source.max_error_rate,
+                nothing_new_streak=(
+                    nothing_new_streak(con, source.name) if flow_name == "nightly" else None
+                ),
+            )
+        ]
+        finish_run(
+            con, summary.run_id, "completed", summary.counts(), message="; ".join(found) or None
+        )
+    publish_summary(summary, found)
+    if found:
+        raise UnhealthySources("; ".join(found))
     return summary
+
+
+def publish_summary(summary: RunSummary, found: list[str]) -> None:
+    """A markdown artifact of the run, per source, in the Prefect UI."""
+    columns = ("discovered", "fetched", "new", "updated", "unchanged", "failed")
+    lines = [
+        f"# {summary.flow} run {summary.run_id}",
+        "",
+        "| source | " + " | ".join(columns) + " |",
+        "|---|" + "---|" * len(columns),
+    ]
+    for source, counts in summary.per_source.items():
+        lines.append(f"| {source} | " + " | ".join(str(counts.get(c, 0)) for c in columns) + " |")
+    if found:
+        lines += ["", "**Needs attention:**", "", *(f"- {problem}" for problem in found)]
+    create_markdown_artifact(
+        "\n".join(lines),
+        key=f"{summary.flow}-summary",
+        description=f"What the {summary.flow} run ingested, per source",
+    )
+
+
+def parse_workers() -> int:
+    """Parsing processes per parse task: every core under the default (thread) task
+    runner; one on a Dask (or other process-based) runner, whose workers are the
+    processes."""
+    context = FlowRunContext.get()
+    runner = context.task_runner if context is not None else None
+    return default_workers() if runner is None or isinstance(runner, ThreadPoolTaskRunner) else 1
 
 
 def _ingest_source(
@@ -206,6 +279,12 @@ def _ingest_source(
     summary: RunSummary,
 ) -> None:
     logger = get_run_logger()
+    if plan.done:
+        logger.info(
+            "%s: every day asked for is already ingested (bulletin backfill --status)", source.name
+        )
+        summary.per_source[source.name] = dict.fromkeys(summary.counts(), 0)
+        return
     with writing(db) as con:
         known = known_article_urls(con, source.name)
         failed = failed_urls(con, source.name)
@@ -231,18 +310,37 @@ def _ingest_source(
         save_pages(con, found.pages)
         record_failures(con, found.failures)
         retry = retryable_failures(con, source.name, MAX_ATTEMPTS) if plan.retry_failures else []
-    urls = [item.url for item in found.items]
-    listed = set(urls)
-    urls += [u for u in retry if u not in listed]
-    counts = LoadCounts()
-    failed_count = len(found.failures)
-    done = 0
-    for batch_urls in chunks(urls):
-        batch = fetch_extract_task(client, source, batch_urls, plan, politeness, guard)
-        counts += save_task(db, source, batch)
-        failed_count += len(batch.failures)
-        done += len(batch_urls)
-        logger.info("%s: %d/%d pages fetched", source.name, done, len(urls))
+    day_by_url = {item.url: day_of(item.published_at, source.timezone) for item in found.items}
+    items = [i for i in found.items if day_by_url[i.url] not in plan.skip_days]
+    listed = {item.url for item in items}
+    urls = [item.url for item in items] + [u for u in retry if u not in listed]
+    run = _SourceRun(db, client, source, plan, politeness, guard, summary.run_id, len(urls))
+    run.failed += len(found.failures)
+    listing_error = found.listing_errors[0] if found.listing_errors else None
+    # Day by day, newest first; then pages without a listed day (and retries).
+    groups = [
+        (days, [u for u in urls if day_by_url.get(u) in set(days)])
+        for days in day_batches(plan.days, plan.batch_days)
+    ]
+    grouped = {u for _, group in groups for u in group}
+    groups.append(([], [u for u in urls if u not in grouped]))
+    for days, group in groups:
+        failures = run.ingest(group)
+        failed_on: dict[date, list[str]] = {}
+        for failure in failures:
+            day = day_by_url.get(failure.url)
+            if day is not None:
+                failed_on.setdefault(day, []).append(failure.reason)
+        with writing(db) as con:
+            record_days(
+                con,
+                outcomes(source.name, days, failed_on, listing_error),
+                run_id=summary.run_id,
+                flow=summary.flow,
+                timezone=source.timezone,
+            )
+        run.days_done += len(days)
+        run.report(len(plan.days))
     with writing(db) as con:
         given_up = give_up(con, source.name, MAX_ATTEMPTS)
     if given_up:
@@ -252,13 +350,15 @@ def _ingest_source(
             given_up,
             MAX_ATTEMPTS,
         )
+    counts = run.counts
     per_source = {
         "discovered": len(found.items),
+        "pages": len(urls) + len(found.pages) + len(found.listing_errors),
         "fetched": len(urls),
         "new": counts.new,
         "updated": counts.updated,
         "unchanged": counts.unchanged,
-        "failed": failed_count,
+        "failed": run.failed,
     }
     summary.per_source[source.name] = per_source
     summary.discovered += per_source["discovered"]
@@ -266,4 +366,65 @@ def _ingest_source(
     summary.new += counts.new
     summary.updated += counts.updated
     summary.unchanged += counts.unchanged
-    summary.failed += failed_count
+    summary.failed += run.failed
+
+
+@dataclass(slots=True)
+class _SourceRun:
+    """Fetching, parsing and saving one source's pages, batch after batch."""
+
+    db: str | None
+    client: httpx.Client
+    source: Source
+    plan: Plan
+    politeness: Politeness
+    guard: HostGuard
+    run_id: str
+    pages_total: int
+    pages_done: int = 0
+    days_done: int = 0
+    failed: int = 0
+    counts: LoadCounts = field(default_factory=LoadCounts)
+    workers: int = field(default_factory=parse_workers)
+
+    @property
+    def window(self) -> tuple[datetime, datetime] | None:
+        plan = self.plan
+        if plan.since is not None and plan.until is not None and not plan.stop_at_known:
+            return (plan.since, plan.until)
+        return None
+
+    def ingest(self, urls: list[str]) -> list[Failure]:
+        """Fetch, parse and save ``urls``; the failures recorded on the way."""
+        failures: list[Failure] = []
+        parsing: deque[PrefectFuture[Batch]] = deque()
+        for batch_urls in chunks(urls):
+            fetched = fetch_task(self.client, self.source, batch_urls, self.politeness, self.guard)
+            parsing.append(parse_task.submit(fetched, self.window, self.workers))
+            while len(parsing) > PARSE_AHEAD:
+                failures += self._save(parsing.popleft().result())
+        while parsing:
+            failures += self._save(parsing.popleft().result())
+        return failures
+
+    def _save(self, batch: Batch) -> list[Failure]:
+        self.counts += save_task(self.db, self.source, batch)
+        self.failed += len(batch.failures)
+        self.pages_done += len(batch.pages)
+        get_run_logger().info(
+            "%s: %d/%d pages fetched", self.source.name, self.pages_done, self.pages_total
+        )
+        return batch.failures
+
+    def report(self, days_total: int) -> None:
+        report(
+            Progress(
+                self.source.name,
+                self.days_done,
+                days_total,
+                self.pages_done,
+                self.pages_total,
+                self.counts.new + self.counts.updated,
+                self.failed,
+            )
+        )

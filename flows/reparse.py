@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from extractors import Article, ExtractionError, extract
+from extractors import Article
 from flows.ingest import chunks
+from flows.parsing import ParseJob, default_workers, parse_all
 from flows.sources import DEFAULT_TIMEZONE, Source, SourcesError, load_sources
 from storage.records import Failure, LoadCounts
 from storage.warehouse import archived_pages, record_failures, save_articles
@@ -43,8 +44,11 @@ def reparse(
     since: date | None = None,
     sources_file: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
 ) -> ReparseCounts:
-    """Re-extract the archived pages of stored articles (and of failed extractions)."""
+    """Re-extract the archived pages of stored articles (and of failed extractions), on
+    ``workers`` processes (default: one per core)."""
+    workers = workers or default_workers()
     profiles = _source_settings(sources_file)
     since_at = (
         datetime.combine(since, time.min, tzinfo=ZoneInfo(DEFAULT_TIMEZONE)) if since else None
@@ -68,25 +72,21 @@ def reparse(
         bodies = archived_pages(con, [url for _, url in pairs])
         by_source: dict[str, list[Article]] = {}
         failures: list[Failure] = []
+        jobs: list[tuple[str, ParseJob]] = []
         for name, url in pairs:
             if url not in bodies:
                 totals["missing"] += 1
                 continue
             page = bodies[url]
             profile, timezone = profiles.get(name, (None, DEFAULT_TIMEZONE))
-            totals["pages"] += 1
-            try:
-                article = extract(
-                    page.body,
-                    url,
-                    profile=profile,
-                    timezone=timezone,
-                    content_type=page.content_type,
-                )
-            except ExtractionError as exc:
-                failures.append(Failure(url, name, "extract", exc.reason, 200))
-                continue
-            by_source.setdefault(name, []).append(article)
+            jobs.append((name, ParseJob(url, page.body, page.content_type, profile, timezone)))
+        totals["pages"] += len(jobs)
+        results = parse_all([job for _, job in jobs], workers)
+        for (name, job), result in zip(jobs, results, strict=True):
+            if isinstance(result, str):
+                failures.append(Failure(job.url, name, "extract", result, 200))
+            else:
+                by_source.setdefault(name, []).append(result)
         for name, articles in by_source.items():
             counts += save_articles(con, name, articles)
         record_failures(con, failures)

@@ -17,6 +17,7 @@ def reparse(
     since: date | None = None,
     db: str | None = None,
     sources_file: str | None = None,
+    workers: int | None = None,
 ) -> dict[str, int]:
     """Re-extract the archived pages (of one source, dated since a day), no network."""
     logger = get_run_logger()
@@ -26,6 +27,7 @@ def reparse(
             source=source,
             since=since,
             sources_file=sources_file,
+            workers=workers,
             progress=lambda done, total: logger.info("reparsed %d/%d pages", done, total),
         )
     return asdict(counts)

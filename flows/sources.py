@@ -40,6 +40,7 @@ _FIELDS = {
     "timeouts",
     "max_depth",
     "retry_backoff",
+    "max_error_rate",
     "obey_robots",
     "allowed_hosts",
     "description",
@@ -69,6 +70,7 @@ class Source:
     timeouts: Timeouts = DEFAULT_TIMEOUTS
     max_depth: int = 3  # sitemap indexes nested deeper than this are not read
     retry_backoff: float = 3600.0  # seconds before a failed page's first retry; doubles
+    max_error_rate: float = 0.5  # a run whose pages failed more than this fails its flow
     obey_robots: bool = True
     allowed_hosts: tuple[str, ...] = ()  # beyond those of base_url and the listings
     description: str | None = None
@@ -239,6 +241,14 @@ def _parse_entry(path: Path, index: int, entry: Any, defaults: dict[str, Any]) -
 
     timeouts = _timeouts(data.get("timeouts"), fail)
 
+    error_rate = data.get("max_error_rate", 0.5)
+    if (
+        isinstance(error_rate, bool)
+        or not isinstance(error_rate, int | float)
+        or not 0 <= error_rate <= 1
+    ):
+        raise fail("max_error_rate", f"expected a share from 0 to 1, got {error_rate!r}")
+
     for key, default in (("enabled", True), ("allow_private", False), ("obey_robots", True)):
         value = data.get(key, default)
         if not isinstance(value, bool):
@@ -268,6 +278,7 @@ def _parse_entry(path: Path, index: int, entry: Any, defaults: dict[str, Any]) -
         timeouts=timeouts,
         max_depth=ints["max_depth"],
         retry_backoff=float(backoff),
+        max_error_rate=float(error_rate),
         obey_robots=flags["obey_robots"],
         allowed_hosts=tuple(allowed_hosts),
         description=str(description) if description is not None else None,

@@ -190,6 +190,44 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE failures ADD COLUMN next_retry_at TIMESTAMPTZ;
         """,
     ),
+    (
+        7,
+        "partitions: the ledger of days each source was ingested for",
+        """
+        CREATE TABLE partitions (
+            source      VARCHAR NOT NULL,
+            day         DATE NOT NULL,
+            status      VARCHAR NOT NULL,
+            attempts    INTEGER NOT NULL,
+            articles    INTEGER NOT NULL,
+            failures    INTEGER NOT NULL,
+            last_run_id VARCHAR NOT NULL,
+            flow        VARCHAR NOT NULL,
+            error       VARCHAR,
+            updated_at  TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (source, day)
+        );
+        """,
+    ),
+    (
+        8,
+        "run_sources: each run's counts per source, for the health checks",
+        """
+        CREATE TABLE run_sources (
+            run_id      VARCHAR NOT NULL,
+            source      VARCHAR NOT NULL,
+            flow        VARCHAR NOT NULL,
+            finished_at TIMESTAMPTZ NOT NULL,
+            discovered  INTEGER NOT NULL,
+            fetched     INTEGER NOT NULL,
+            new         INTEGER NOT NULL,
+            updated     INTEGER NOT NULL,
+            unchanged   INTEGER NOT NULL,
+            failed      INTEGER NOT NULL,
+            PRIMARY KEY (run_id, source)
+        );
+        """,
+    ),
 ]
 
 

@@ -81,7 +81,7 @@ def test_sql_is_read_only(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "read-only" in capsys.readouterr().err
 
 
-def test_sql_and_extract_do_not_import_prefect(db: Path, tmp_path: Path) -> None:
+def test_commands_that_run_no_flow_do_not_import_prefect(db: Path, tmp_path: Path) -> None:
     page = tmp_path / "p.html"
     page.write_text(
         "<html><head><title>Tin A</title></head><body><article><h1>Tin A</h1>"
@@ -94,6 +94,9 @@ def test_sql_and_extract_do_not_import_prefect(db: Path, tmp_path: Path) -> None
         "from flows.cli import main\n"
         f"main(['sql', '--db', {str(db)!r}, 'SELECT 1'])\n"
         f"main(['extract', {str(page)!r}])\n"
+        f"main(['failures', '--db', {str(db)!r}])\n"
+        f"main(['backfill', '--status', '--db', {str(db)!r}])\n"
+        f"main(['gaps', '--db', {str(db)!r}, '--source', 'vonhai', '--from', '2026-11-01'])\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('prefect', 'httpx'))\n"
         "print('IMPORTED', bad)\n"
     )

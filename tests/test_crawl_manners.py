@@ -48,7 +48,10 @@ def test_the_per_host_rate_is_held_as_the_server_sees_it(served) -> None:
     times = [t for t, _, path, _ in portal.requests if path != "/robots.txt"]
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
     assert len(gaps) == 5
-    assert min(gaps) >= 0.24  # 4 requests/s: 0.25 s apart, less timer granularity
+    # 4 requests/s: 0.25 s apart as sent; the server may see one late and the next on
+    # time (a busy machine), so a single gap may shrink, but never the whole span.
+    assert min(gaps) >= 0.2
+    assert times[-1] - times[0] >= 5 * 0.25 - 0.01
 
 
 def test_a_robots_disallow_is_obeyed_and_recorded(served) -> None:
@@ -98,7 +101,9 @@ def test_per_host_concurrency_and_rate_hold_together(served) -> None:
             portal.clear_requests()
             batch = fetch_articles(client, source, urls, politeness=polite)
             assert [a.url for a in batch.articles] == urls  # in order, none lost
-            assert portal.peak_in_flight == concurrency
+            # Never more than the cap at once, and the cap is used (a loaded machine may
+            # keep a worker from catching up, so the peak may fall short of 3).
+            assert 2 <= portal.peak_in_flight <= concurrency
             starts = [t for t, _, path, _ in portal.requests if path != "/robots.txt"]
             if rate:
                 gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]

@@ -6,8 +6,10 @@ import io
 import re
 import socket
 from contextlib import redirect_stdout
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -157,13 +159,27 @@ def test_backfill_adds_exactly_the_articles_dated_in_the_range(
     assert runs == [("backfill", first, last, "completed")]
     con.close()
 
-    # Re-running the finished backfill asks only conditional questions (each answered
-    # 304) and changes no data; the fetch log records the 304s.
+    # Re-running the finished backfill sends nothing: the ledger holds every day as done.
     before = data_tables(db)
     pages_before = fetch_log(db)
     mark = len(sample.requests)
     again = backfill(
         source="sample", date_from=first, date_to=last, db=str(db), sources_file=str(sources)
+    )
+    assert sample.requests[mark:] == []
+    assert (again["new"], again["updated"], again["fetched"]) == (0, 0, 0)
+    assert data_tables(db) == before
+
+    # Forced to look again, it asks only conditional questions (each answered 304) and
+    # changes no data; the fetch log records the 304s.
+    mark = len(sample.requests)
+    forced = backfill(
+        source="sample",
+        date_from=first,
+        date_to=last,
+        db=str(db),
+        sources_file=str(sources),
+        force=True,
     )
     asked = [(path, status) for _, _, path, status in sample.requests[mark:]]
     assert asked[0] == ("/robots.txt", 200)  # read once per run, not conditional
@@ -172,21 +188,23 @@ def test_backfill_adds_exactly_the_articles_dated_in_the_range(
     assert {(base_url + path) for path, _ in asked[1:]} == {
         url for url, kind, *_ in pages_before if kind == "listing"
     }
-    assert (again["new"], again["updated"], again["fetched"]) == (0, 0, 0)
-    assert data_tables(db) == before
+    assert (forced["new"], forced["updated"], forced["fetched"]) == (0, 0, 0)
+    after = data_tables(db)
+    assert after.pop("partitions") != before.pop("partitions")  # one more attempt each day
+    assert after == before
     assert [(u, k, h, s) for u, k, s, h in fetch_log(db)] == [
         (u, k, h, 304 if k == "listing" else s) for u, k, s, h in pages_before
     ]
 
 
 def data_tables(db: Path) -> dict[str, list[tuple]]:
-    """Every row of every table but the run log and the fetch log."""
+    """Every row of every table but the run logs and the fetch log."""
     con = duckdb.connect(str(db), read_only=True)
     tables = [
         r[0]
         for r in con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
-            "AND table_name NOT IN ('runs', 'pages') ORDER BY 1"
+            "AND table_name NOT IN ('runs', 'run_sources', 'pages') ORDER BY 1"
         ).fetchall()
     ]
     try:
@@ -342,6 +360,25 @@ def test_reparse_from_the_archive_with_the_network_disabled(
     ]
     for table in ("figures", "stats", "doc_refs", "people", "pages"):
         assert after[table] == before[table], table
+
+    # A new extractor version whose output differs: every article is rewritten, with the
+    # version that produced it, and the fetch log is left as it was.
+    import flows.parsing
+    import storage.warehouse
+    from extractors import extract
+
+    def upgraded(*args: Any, **kwargs: Any) -> Any:
+        article = extract(*args, **kwargs)
+        return replace(article, title=article.title + " (v9)")
+
+    monkeypatch.setattr(flows.parsing, "extract", upgraded)
+    monkeypatch.setattr(storage.warehouse, "EXTRACTOR_VERSION", "9.9.9")
+    counts = reparse(con, sources_file=str(sources), workers=1)  # in this process
+    assert (counts.updated, counts.unchanged, counts.new) == (58, 0, 0)
+    rows = con.execute("SELECT title, extractor_version FROM articles").fetchall()
+    assert len(rows) == 58
+    assert all(t.endswith(" (v9)") and v == "9.9.9" for t, v in rows)
+    assert snapshot(con)["pages"] == before["pages"]
     con.close()
 
 

@@ -36,8 +36,8 @@ def test_a_batch_accounts_for_every_url() -> None:
     assert [a.url for a in batch.articles] == ["http://portal.test/a"]
     assert batch.failures == [
         Failure("http://portal.test/b.pdf", "s", "skip", "not an HTML page (application/pdf)", 200),
-        Failure("http://portal.test/c", "s", "extract", "no title found", 200),
         Failure("http://portal.test/d", "s", "fetch", "HTTP 404 Not Found", 404),
+        Failure("http://portal.test/c", "s", "extract", "no title found", 200),
     ]
     assert [(p.url, p.status) for p in batch.pages] == [
         (u, s) for u, s in zip(urls, (200, 200, 200, 404), strict=True)
