@@ -48,9 +48,10 @@ def test_the_per_host_rate_is_held_as_the_server_sees_it(served) -> None:
     times = [t for t, _, path, _ in portal.requests if path != "/robots.txt"]
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
     assert len(gaps) == 5
-    # 4 requests/s: 0.25 s apart as sent; the server may see one late and the next on
-    # time (a busy machine), so a single gap may shrink, but never the whole span.
-    assert min(gaps) >= 0.2
+    # 4 requests/s: 0.25 s apart as sent. On a busy machine the server may see one late
+    # and the next on time, so a single gap may shrink, but never to a burst (half the
+    # interval), and never the whole span.
+    assert min(gaps) >= 0.125
     assert times[-1] - times[0] >= 5 * 0.25 - 0.01
 
 
