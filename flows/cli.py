@@ -418,8 +418,8 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from flows.errors import SourcesError
     from flows.health import UnhealthySources
-    from flows.sources import SourcesError
     from storage.errors import StorageError
 
     try:

@@ -19,7 +19,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from extractors.profiles import PROFILES
+from flows.errors import SourcesError
 from flows.timeouts import DEFAULT_TIMEOUTS, Timeouts
+
+__all__ = ["Source", "Sources", "SourcesError", "load_sources", "default_sources_path"]
 
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
@@ -45,10 +48,6 @@ _FIELDS = {
     "allowed_hosts",
     "description",
 }
-
-
-class SourcesError(ValueError):
-    """The sources file is missing or malformed."""
 
 
 @dataclass(frozen=True, slots=True)

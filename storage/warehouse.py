@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import json
 import os
 import time
 import zlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import orjson
 import pyarrow as pa
 
 from extractors.records import Article
@@ -115,12 +116,15 @@ def text_hash(article: Article) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
+_HASHED_FIELDS = tuple(f for f in Article.__dataclass_fields__ if f != "url")
+
+
 def content_hash(article: Article) -> str:
-    """A hash of everything extraction produced, so a re-load can tell what changed."""
-    data = article.to_dict()
-    data.pop("url")
-    blob = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    """A hash of everything extraction produced (every field but the URL, as orjson
+    writes it: records as objects in field order, datetimes in ISO 8601), so a re-load
+    can tell what changed."""
+    data = {f: getattr(article, f) for f in _HASHED_FIELDS}
+    return hashlib.sha256(orjson.dumps(data)).hexdigest()
 
 
 _TS = pa.timestamp("us", tz="UTC")
@@ -214,12 +218,21 @@ _PEOPLE_SCHEMA = pa.schema(
 )
 
 
-def _row(article_id: str, record: Any) -> dict[str, Any]:
-    """A child record as a row: its fields, with ``start``/``end`` as offset columns."""
-    data = {f: getattr(record, f) for f in record.__dataclass_fields__ if f not in ("start", "end")}
-    if hasattr(record, "start"):
-        data["start_offset"], data["end_offset"] = record.start, record.end
-    return {"article_id": article_id, **data}
+def _row(schema: pa.Schema) -> tuple[str, ...]:
+    """The record field behind each column of a child table after ``article_id``: the
+    column's name, but ``start``/``end`` for the offset columns."""
+    fields = {"start_offset": "start", "end_offset": "end"}
+    return tuple(fields.get(name, name) for name in schema.names[1:])
+
+
+def _getter(names: Sequence[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """``attrgetter(*names)``, that returns a tuple whatever the number of names."""
+    if len(names) == 1:
+        name = names[0]
+        return lambda obj: (getattr(obj, name),)
+    if not names:
+        return lambda obj: ()
+    return attrgetter(*names)
 
 
 # Tables that hang off an article, keyed by (article_id, ordinal), replaced with it.
@@ -263,6 +276,13 @@ def _table(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema)
 
 
+def _columns(columns: Sequence[Sequence[Any]], schema: pa.Schema) -> pa.Table:
+    """A table from one sequence of Python values per column of ``schema``: each column
+    is converted in one call, with no dict per row."""
+    arrays = [pa.array(values, type=f.type) for values, f in zip(columns, schema, strict=True)]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
 class _Registered:
     """Registers Arrow tables under view names for one statement block, then drops them."""
 
@@ -290,6 +310,10 @@ class _Transaction:
         self.con.execute("ROLLBACK" if exc_type else "COMMIT")
 
 
+# The articles columns that are Article fields, as they are.
+_ARTICLE_FIELDS = tuple(n for n in _ARTICLE_SCHEMA.names if n in Article.__dataclass_fields__)
+
+
 def save_articles(
     con: duckdb.DuckDBPyConnection,
     source: str,
@@ -306,8 +330,9 @@ def save_articles(
     if not articles:
         return LoadCounts()
     now = now or datetime.now(UTC)
-    by_id: dict[str, tuple[Article, str]] = {}
-    texts: dict[str, str] = {}
+    by_id: dict[str, Article] = {}
+    text_hashes: dict[str, str] = {}  # article id -> its text hash
+    texts: dict[str, str] = {}  # text hash -> the article id that has it
     aliases: dict[str, str] = {}  # URL of a duplicate -> the article it duplicates
     for art in articles:  # the same article reached twice in a batch counts once
         aid, thash = article_id(art.canonical_url), text_hash(art)
@@ -315,31 +340,34 @@ def save_articles(
         if kept != aid:
             aliases[art.url] = kept
         elif aid in by_id:
-            if by_id[aid][0].url != art.url:
+            if by_id[aid].url != art.url:
                 aliases[art.url] = aid
         else:
-            by_id[aid] = (art, content_hash(art))
+            by_id[aid] = art
+            text_hashes[aid] = thash
     # ... and an article stored under another URL is not stored again.
     stored_elsewhere = con.execute(
-        "SELECT text_hash, article_id FROM articles WHERE list_contains(?, text_hash)",
+        "SELECT text_hash, article_id FROM articles WHERE text_hash IN (SELECT unnest(?))",
         [list(texts)],
     ).fetchall()
     for thash, other in stored_elsewhere:
         aid = texts[thash]
         if other != aid and aid in by_id:
-            aliases[by_id.pop(aid)[0].url] = other
+            aliases[by_id.pop(aid).url] = other
     ids = list(by_id)
+    content_hashes = {i: content_hash(by_id[i]) for i in ids}
     stored = {
         aid: (chash, url)
         for aid, chash, url in con.execute(
-            "SELECT article_id, content_hash, url FROM articles WHERE list_contains(?, article_id)",
+            "SELECT article_id, content_hash, url FROM articles "
+            "WHERE article_id IN (SELECT unnest(?))",
             [ids],
         ).fetchall()
     }
     duplicates = len(aliases)
     for aid, (_, url) in stored.items():  # a stored article, fetched at another URL
-        if by_id[aid][0].url != url:
-            aliases[by_id[aid][0].url] = aid
+        if by_id[aid].url != url:
+            aliases[by_id[aid].url] = aid
     if aliases:
         alias_rows = [{"url": u, "article_id": a, "seen_at": now} for u, a in aliases.items()]
         with _Registered(con, _batch_aliases=_table(alias_rows, _ALIAS_SCHEMA)):
@@ -349,7 +377,7 @@ def save_articles(
             )
             con.execute("DELETE FROM failures WHERE url IN (SELECT url FROM _batch_aliases)")
     existing = {aid: chash for aid, (chash, _) in stored.items()}
-    changed = [i for i in ids if existing.get(i) != by_id[i][1]]
+    changed = [i for i in ids if existing.get(i) != content_hashes[i]]
     counts = LoadCounts(
         new=sum(1 for i in changed if i not in existing),
         updated=sum(1 for i in changed if i in existing),
@@ -357,39 +385,29 @@ def save_articles(
     )
     if not changed:
         return counts
-    article_rows: list[dict[str, Any]] = []
-    child_rows: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in _CHILDREN}
-    for aid in changed:
-        art, chash = by_id[aid]
-        article_rows.append(
-            {
-                "article_id": aid,
-                "source": source,
-                "url": art.url,
-                "canonical_url": art.canonical_url,
-                "title": art.title,
-                "published_at": art.published_at,
-                "lead": art.lead,
-                "body_text": art.body_text,
-                "author": art.author,
-                "source_unit": art.source_unit,
-                "category": art.category,
-                "language": art.language,
-                "profile": art.profile,
-                "warnings": list(art.warnings),
-                "content_hash": chash,
-                "extractor_version": EXTRACTOR_VERSION,
-                "first_seen_at": now,
-                "updated_at": now,
-                "encoding_suspect": art.encoding_suspect,
-                "text_hash": text_hash(art),
-            }
-        )
-        for name, _ in _CHILDREN:
-            child_rows[name].extend(_row(aid, rec) for rec in getattr(art, name))
-    tables = {"_batch_articles": _table(article_rows, _ARTICLE_SCHEMA)}
+    # Column by column: a list per column of values the records already hold, and no
+    # tuple or dict per row (which would also wake the garbage collector over and over).
+    arts = [by_id[i] for i in changed]
+    n = len(changed)
+    columns: dict[str, Sequence[Any]] = {f: list(map(attrgetter(f), arts)) for f in _ARTICLE_FIELDS}
+    columns |= {
+        "article_id": changed,
+        "source": [source] * n,
+        "content_hash": [content_hashes[i] for i in changed],
+        "extractor_version": [EXTRACTOR_VERSION] * n,
+        "first_seen_at": [now] * n,
+        "updated_at": [now] * n,
+        "text_hash": [text_hashes[i] for i in changed],
+    }
+    tables = {
+        "_batch_articles": _columns([columns[f] for f in _ARTICLE_SCHEMA.names], _ARTICLE_SCHEMA)
+    }
     for name, schema in _CHILDREN:
-        tables[f"_batch_{name}"] = _table(child_rows[name], schema)
+        per_article = [getattr(art, name) for art in arts]
+        records = [r for recs in per_article for r in recs]
+        owners = [aid for aid, recs in zip(changed, per_article, strict=True) for _ in recs]
+        values = [list(map(attrgetter(f), records)) for f in _row(schema)]
+        tables[f"_batch_{name}"] = _columns([owners, *values], schema)
     kept_cols = ("article_id", "first_seen_at", "url")  # an article keeps its first URL
     update_cols = [f.name for f in _ARTICLE_SCHEMA if f.name not in kept_cols]
     assignments = ", ".join(f"{c} = excluded.{c}" for c in update_cols)

@@ -330,3 +330,23 @@ def test_failures_that_reach_the_limit_are_marked_final(con: duckdb.DuckDBPyConn
     assert con.execute("SELECT reason, attempts, next_retry_at FROM failures").fetchall() == [
         ("gave up after 3 attempts: HTTP 503 Service Unavailable", 3, None)
     ]
+
+
+def test_content_hash_covers_every_field_but_the_url() -> None:
+    from dataclasses import replace
+
+    from storage.warehouse import content_hash
+
+    article = sample_article()
+    assert content_hash(replace(article, url="http://portal.test/web/guest/tin/a-1")) == (
+        content_hash(article)
+    )
+    changed = [
+        replace(article, title="Khác"),
+        replace(article, published_at=None),
+        replace(article, figures=article.figures[:1]),
+        replace(article, warnings=("date: none",)),
+    ]
+    hashes = {content_hash(a) for a in changed}
+    assert len(hashes) == 4 and content_hash(article) not in hashes
+    assert len(content_hash(article)) == 64

@@ -1,0 +1,8 @@
+"""Errors the command line reports in a line, without a traceback. Light on purpose:
+``flows.cli`` imports this module for every command."""
+
+from __future__ import annotations
+
+
+class SourcesError(ValueError):
+    """The sources file is missing or malformed."""
