@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -18,6 +18,8 @@ from flows.safety import HostGuard
 from flows.sources import Source
 from flows.urls import canonical_url, trap_reason
 from storage.records import Failure, Page
+
+KEEP_EVERY = 20  # listing pages held before they are handed on to be saved
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,14 @@ class Discovery:
     failures: list[Failure] = field(default_factory=list)
     bodies: dict[str, bytes] = field(default_factory=dict)  # by content hash
     listing_errors: list[str] = field(default_factory=list)  # listing pages that failed
+    listing_pages: int = 0  # listing pages fetched (``pages`` may have been handed on)
+
+    def hand_on(self, keep: Callable[[list[Page], dict[str, bytes]], None]) -> None:
+        """Give the fetched pages and bodies to ``keep`` (which saves them) and forget
+        them, so that a long walk holds a few pages at a time, not all of them."""
+        if self.pages or self.bodies:
+            keep(self.pages, self.bodies)
+        self.pages, self.bodies = [], {}
 
 
 def discover(
@@ -51,6 +61,7 @@ def discover(
     politeness: Politeness | None = None,
     guard: HostGuard | None = None,
     archived: Mapping[str, Archived] | None = None,
+    keep: Callable[[list[Page], dict[str, bytes]], None] | None = None,
 ) -> Discovery:
     """Walk every listing of ``source`` and return the links to fetch.
 
@@ -64,7 +75,9 @@ def discover(
     Items newer than ``until``, older than ``since`` and known items are not returned.
     A listing page that fails is recorded, and the next listing goes on. With
     ``archived`` (the last body and validators of listing pages by URL), each listing
-    page is asked for conditionally, and a 304 is read from the archive.
+    page is asked for conditionally, and a 304 is read from the archive. With ``keep``,
+    the fetched listing pages and their bodies are handed to it every ``KEEP_EVERY``
+    pages (and at the end) instead of being returned.
     """
     walk = _Walk(
         client,
@@ -77,9 +90,12 @@ def discover(
         guard,
         archived or {},
         Discovery(),
+        keep,
     )
     for listing_url in source.listing_urls:
         walk.listing(listing_url)
+    if keep is not None:
+        walk.found.hand_on(keep)
     return walk.found
 
 
@@ -97,6 +113,7 @@ class _Walk:
     guard: HostGuard | None
     archived: Mapping[str, Archived]
     found: Discovery
+    keep: Callable[[list[Page], dict[str, bytes]], None] | None = None
     seen: set[str] = field(default_factory=set)
 
     def listing(self, start_url: str) -> None:
@@ -112,6 +129,8 @@ class _Walk:
             visited.add(url)
             budget -= 1
             page = self._read(url)
+            if self.keep is not None and len(self.found.pages) >= KEEP_EVERY:
+                self.found.hand_on(self.keep)
             if page is None:
                 continue
             listing, is_feed = page
@@ -163,6 +182,7 @@ class _Walk:
             self.found.listing_errors.append(f"listing {url}: {exc.reason}")
             return None
         self.found.pages.append(fetched.page(source.name, "listing"))
+        self.found.listing_pages += 1
         if fetched.not_modified and before is not None:
             content, content_type = before.body, before.content_type
         else:

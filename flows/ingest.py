@@ -23,7 +23,7 @@ from flows.sources import Source
 from storage.records import Failure, LoadCounts, Page
 from storage.warehouse import record_failures, save_articles, save_bodies, save_pages
 
-BATCH_SIZE = 25
+BATCH_SIZE = 100  # article pages fetched, parsed and saved together
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 

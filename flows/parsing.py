@@ -12,8 +12,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import warnings
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from extractors import Article, ExtractionError, extract
@@ -56,15 +58,32 @@ def parse_one(job: ParseJob) -> Article | str:
 
 
 def parse_all(jobs: Sequence[ParseJob], workers: int = 1) -> list[Article | str]:
-    """``parse_one`` of each job, in order; on ``workers`` processes when it pays."""
-    if workers <= 1 or len(jobs) < MIN_POOL_JOBS:
+    """``parse_one`` of each job, in order; on ``workers`` processes when it pays.
+
+    If the processes cannot run (a script that starts a run without an
+    ``if __name__ == "__main__":`` guard, no /dev/shm, ...), the pages are parsed in
+    this process instead, with a warning, once.
+    """
+    global _pool_broken
+    if workers <= 1 or len(jobs) < MIN_POOL_JOBS or _pool_broken is not None:
         return [parse_one(job) for job in jobs]
     chunk = max(1, len(jobs) // (workers * 4))
-    return list(_pool(workers).map(parse_one, jobs, chunksize=chunk))
+    try:
+        return list(_pool(workers).map(parse_one, jobs, chunksize=chunk))
+    except (BrokenProcessPool, RuntimeError, OSError) as exc:
+        _pool_broken = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0]}"
+        close_pools()
+        warnings.warn(
+            f"parsing in one process: the parsing processes could not run ({_pool_broken})",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        return [parse_one(job) for job in jobs]
 
 
 _pools: dict[int, ProcessPoolExecutor] = {}
 _pools_lock = threading.Lock()
+_pool_broken: str | None = None  # why the processes could not run, once they could not
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:

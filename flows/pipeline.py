@@ -39,7 +39,7 @@ from flows.sources import Source, Sources, load_sources
 from flows.writer import warehouse_slot
 from storage.health import nothing_new_streak, record_source_counts
 from storage.partitions import record_days
-from storage.records import Failure, LoadCounts
+from storage.records import Failure, LoadCounts, Page
 from storage.warehouse import (
     archived_listing_pages,
     failed_urls,
@@ -118,7 +118,13 @@ def discover_task(
     politeness: Politeness,
     guard: HostGuard,
     archived: dict[str, Archived],
+    db: str | None,
 ) -> Discovery:
+    def keep(pages: list[Page], bodies: dict[str, bytes]) -> None:
+        with writing(db) as con:
+            save_bodies(con, bodies)
+            save_pages(con, pages)
+
     return discover(
         client,
         source,
@@ -129,6 +135,7 @@ def discover_task(
         politeness=politeness,
         guard=guard,
         archived=archived,
+        keep=keep,
     )
 
 
@@ -304,10 +311,8 @@ def _ingest_source(
     )
     guard = HostGuard(source.hosts, allow_private=source.allow_private)
     known_or_failed = known | failed if plan.stop_at_known else known
-    found = discover_task(client, source, plan, known_or_failed, politeness, guard, archived)
-    with writing(db) as con:
-        save_bodies(con, found.bodies)
-        save_pages(con, found.pages)
+    found = discover_task(client, source, plan, known_or_failed, politeness, guard, archived, db)
+    with writing(db) as con:  # the listing pages are saved as the walk goes
         record_failures(con, found.failures)
         retry = retryable_failures(con, source.name, MAX_ATTEMPTS) if plan.retry_failures else []
     day_by_url = {item.url: day_of(item.published_at, source.timezone) for item in found.items}
@@ -353,7 +358,7 @@ def _ingest_source(
     counts = run.counts
     per_source = {
         "discovered": len(found.items),
-        "pages": len(urls) + len(found.pages) + len(found.listing_errors),
+        "pages": len(urls) + found.listing_pages + len(found.listing_errors),
         "fetched": len(urls),
         "new": counts.new,
         "updated": counts.updated,

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -24,7 +25,9 @@ from flows.progress import listening
 
 
 @contextmanager
-def progress_bar(title: str, *, force: bool = False) -> Iterator[None]:
+def progress_bar(
+    title: str, *, force: bool = False, console: Console | None = None
+) -> Iterator[None]:
     """Show a bar per source while the block runs (``force``: even off a terminal)."""
     bar = Progress(
         TextColumn("[bold]{task.description}"),
@@ -35,6 +38,7 @@ def progress_bar(title: str, *, force: bool = False) -> Iterator[None]:
         TimeElapsedColumn(),
         disable=not (force or sys.stderr.isatty()),
         transient=False,
+        console=console,
     )
     tasks: dict[str, TaskID] = {}
 
