@@ -23,6 +23,7 @@ from extractors.profiles import (
     NEXT_LABELS,
     PREVIOUS_LABELS,
     Profile,
+    cut_listing_markup,
     detect_listing_profile,
     get_profile,
 )
@@ -52,7 +53,7 @@ def parse_listing(
     if isinstance(html, bytes) and looks_like_feed(html, content_type):
         return parse_feed(html, url, timezone=timezone)
     forced = get_profile(profile) if profile else None
-    text = decode(html, url, content_type)
+    text = cut_listing_markup(decode(html, url, content_type), forced)
     try:
         return _read(open_document(text, url), forced, to_tz(timezone))
     except RecursionError:

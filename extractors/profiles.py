@@ -6,6 +6,7 @@ Every selector tuple is tried in order; the code applying them lives in the othe
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -35,6 +36,9 @@ class Profile:
     item_link: tuple[str, ...] = ()  # within an item
     item_date: tuple[str, ...] = ()  # within an item
     next_page: tuple[str, ...] = ()  # pager buttons (`li` or `a`), read with the labels below
+    # regular expressions for listing-page markup cut before parsing: furniture that grows
+    # with the site (a menu of every page number) and holds no item or pager button
+    listing_cuts: tuple[str, ...] = ()
 
 
 # Boilerplate dropped from every body container, whatever the family.
@@ -186,6 +190,8 @@ _LIFERAY_NEXT = (
     ".taglib-page-iterator ul.pager.lfr-pagination-buttons li",
     ".taglib-page-iterator .pager li",
 )
+# The page iterator's drop-down lists every page of the listing: 1 MB at 5,000 pages.
+_LIFERAY_CUTS = (r'<ul class="dropdown-menu lfr-menu-list[^"]*"[^>]*>.*?</ul\s*>',)
 
 LIFERAY_61 = Profile(
     name="liferay-6.1",
@@ -202,6 +208,7 @@ LIFERAY_61 = Profile(
     item_link=_LIFERAY_ITEM_LINK,
     item_date=_LIFERAY_ITEM_DATE,
     next_page=_LIFERAY_NEXT,
+    listing_cuts=_LIFERAY_CUTS,
 )
 
 LIFERAY_62 = Profile(
@@ -246,6 +253,7 @@ LIFERAY_62 = Profile(
     item_link=_LIFERAY_ITEM_LINK,
     item_date=_LIFERAY_ITEM_DATE,
     next_page=_LIFERAY_NEXT,
+    listing_cuts=_LIFERAY_CUTS,
 )
 
 # Listing template of songcong.thainguyen.gov.vn and quangngai.gov.vn (details are Liferay).
@@ -339,6 +347,21 @@ GENERIC = Profile(
 PROFILES: dict[str, Profile] = {
     p.name: p for p in (LIFERAY_61, LIFERAY_62, BOX_NEWS, VNEXPRESS, GENERIC)
 }
+
+
+def cut_listing_markup(text: str, profile: Profile | None = None) -> str:
+    """``text`` without the listing cuts of ``profile`` (of every profile when it is not
+    known yet: each cut matches only its family's markup)."""
+    for pattern in _cuts(profile.name if profile is not None else None):
+        text = pattern.sub("", text)
+    return text
+
+
+@functools.cache
+def _cuts(name: str | None) -> tuple[re.Pattern[str], ...]:
+    chosen = [PROFILES[name]] if name is not None else list(PROFILES.values())
+    patterns = dict.fromkeys(c for p in chosen for c in p.listing_cuts)
+    return tuple(re.compile(c, re.DOTALL | re.IGNORECASE) for c in patterns)
 
 
 def get_profile(name: str) -> Profile:

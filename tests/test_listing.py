@@ -162,3 +162,25 @@ def test_numbered_pager_without_labels() -> None:
             published_at=datetime(2022, 5, 6, tzinfo=ICT),
         ),
     )
+
+
+def test_the_liferay_page_menu_is_cut_before_parsing_and_nothing_is_lost() -> None:
+    from datetime import date
+
+    from extractors.profiles import LIFERAY_62, cut_listing_markup
+    from flows.sample_portal import PortalConfig, SamplePortal
+    from flows.sample_portal.routes import respond
+
+    portal = SamplePortal(PortalConfig(count=2000, days=200, end=date(2026, 11, 20)))
+    target = "/kinh-te?p_p_id=101&_101_cur=7&_101_delta=10"
+    page = respond(portal, target, "portal.test").body.decode()
+    pages = portal.page_count("kinh-te")
+    assert page.count("_101_pageMenu_") == pages  # every page is in the menu
+    for profile in (LIFERAY_62, None):
+        cut = cut_listing_markup(page, profile)
+        assert "_101_pageMenu_" not in cut and len(cut) < len(page)
+    listing = parse_listing(page.encode(), "http://portal.test" + target, profile="liferay-6.2")
+    assert [i.url for i in listing.items] == [
+        "http://portal.test" + a.path for a in portal.listing("kinh-te", 7)
+    ]
+    assert listing.next_url is not None and "_101_cur=8" in listing.next_url
