@@ -323,13 +323,12 @@ def _ingest_source(
     run.failed += len(found.failures)
     listing_error = found.listing_errors[0] if found.listing_errors else None
     # Day by day, newest first; then pages without a listed day (and retries).
-    groups = [
-        (days, [u for u in urls if day_by_url.get(u) in set(days)])
-        for days in day_batches(plan.days, plan.batch_days)
-    ]
-    grouped = {u for _, group in groups for u in group}
-    groups.append(([], [u for u in urls if u not in grouped]))
-    for days, group in groups:
+    batches = day_batches(plan.days, plan.batch_days)
+    batch_of: dict[date | None, int] = {day: k for k, days in enumerate(batches) for day in days}
+    grouped: list[list[str]] = [[] for _ in range(len(batches) + 1)]
+    for url in urls:
+        grouped[batch_of.get(day_by_url.get(url), len(batches))].append(url)
+    for days, group in zip([*batches, []], grouped, strict=True):
         failures = run.ingest(group)
         failed_on: dict[date, list[str]] = {}
         for failure in failures:
