@@ -46,14 +46,11 @@ from bench.portal_process import (
     ROOT,
     FlowRun,
     PortalProcess,
-    flow_command,
+    backfill_portal,
     phases,
     portal_config,
-    prefect_env,
     py_spy,
-    run_flow,
     warm_prefect_home,
-    write_sources,
 )
 from flows.sample_portal import SamplePortal
 from flows.sample_portal.urls import listing_path
@@ -215,20 +212,16 @@ def run_ours(
     home = workdir / "prefect"
     warm_prefect_home(home)
     db = workdir / "ours.duckdb"
-    report = workdir / "ours-report.json"
-    with PortalProcess(portal.count) as served:
-        sources = write_sources(workdir / "sources.yaml", served.base_url, portal, concurrency)
-        command = flow_command(
-            "backfill", db, sources, report, date_from=portal.start, date_to=portal.end
-        )
-        portal_before = served.cpu()
-        run = run_flow(command, prefect_env(home), report, profile=profile, echo=echo)
-        portal_cpu = served.cpu() - portal_before
-    (workdir / "ours.log").write_text(
-        "".join(f"{t - run.started:9.3f} {line}\n" for t, line in run.lines), encoding="utf-8"
+    run, portal_cpu = backfill_portal(
+        portal,
+        workdir,
+        db,
+        home,
+        concurrency=concurrency,
+        profile=profile,
+        echo=echo,
+        log_name="ours.log",
     )
-    if run.returncode != 0 or not run.report:
-        raise RuntimeError(f"the backfill failed ({run.returncode}):\n{run.tail()}")
     con = duckdb.connect(str(db), read_only=True)
     try:
         kinds = dict(con.execute("SELECT kind, count(*) FROM pages GROUP BY kind").fetchall())

@@ -31,13 +31,9 @@ import duckdb
 
 from bench.portal_process import (
     FlowRun,
-    PortalProcess,
-    flow_command,
+    backfill_portal,
     portal_config,
-    prefect_env,
-    run_flow,
     warm_prefect_home,
-    write_sources,
 )
 from flows.sample_portal import SamplePortal
 
@@ -99,20 +95,8 @@ def measure(size: int, workdir: Path, home: Path, echo: bool) -> Point:
     portal = SamplePortal(portal_config(size))
     folder = workdir / f"n{size}"
     folder.mkdir(parents=True, exist_ok=True)
-    db, report = folder / "warehouse.duckdb", folder / "report.json"
-    with PortalProcess(size) as served:
-        sources = write_sources(folder / "sources.yaml", served.base_url, portal)
-        command = flow_command(
-            "backfill", db, sources, report, date_from=portal.start, date_to=portal.end
-        )
-        before = served.cpu()
-        run = run_flow(command, prefect_env(home), report, echo=echo)
-        portal_cpu = served.cpu() - before
-    (folder / "flow.log").write_text(
-        "".join(f"{t - run.started:9.3f} {line}\n" for t, line in run.lines), encoding="utf-8"
-    )
-    if run.returncode != 0 or not run.report:
-        raise RuntimeError(f"the backfill of {size} failed ({run.returncode}):\n{run.tail()}")
+    db = folder / "warehouse.duckdb"
+    run, portal_cpu = backfill_portal(portal, folder, db, home, echo=echo)
     con = duckdb.connect(str(db), read_only=True)
     try:
         (pages,) = con.execute("SELECT count(*) FROM pages").fetchone() or (0,)

@@ -355,6 +355,39 @@ def run_flow(
     return run
 
 
+def backfill_portal(
+    portal: SamplePortal,
+    folder: Path,
+    db: Path,
+    home: Path,
+    *,
+    concurrency: int = 16,
+    profile: Path | None = None,
+    echo: bool = False,
+    log_name: str = "flow.log",
+) -> tuple[FlowRun, float]:
+    """Serve ``portal`` in a process of its own and backfill its whole range into ``db``
+    in a fresh process; the run (its log kept in ``folder``) and the portal's CPU
+    seconds. Raises RuntimeError, with the run's last lines, when the backfill fails."""
+    report = folder / f"{db.stem}-report.json"
+    with PortalProcess(portal.count) as served:
+        sources = write_sources(folder / "sources.yaml", served.base_url, portal, concurrency)
+        command = flow_command(
+            "backfill", db, sources, report, date_from=portal.start, date_to=portal.end
+        )
+        before = served.cpu()
+        run = run_flow(command, prefect_env(home), report, profile=profile, echo=echo)
+        portal_cpu = served.cpu() - before
+    (folder / log_name).write_text(
+        "".join(f"{t - run.started:9.3f} {line}\n" for t, line in run.lines), encoding="utf-8"
+    )
+    if run.returncode != 0 or not run.report:
+        raise RuntimeError(
+            f"the backfill of {portal.count} articles failed ({run.returncode}):\n{run.tail()}"
+        )
+    return run, portal_cpu
+
+
 @dataclass(frozen=True, slots=True)
 class Phases:
     """The wall time of a flow child by phase, read from the flow's log: the time up to
