@@ -8,6 +8,11 @@ repeat opens a fresh DuckDB file with ``storage.warehouse.connect`` and times
 ``save_articles`` over all the batches (first load: every article new), then again over
 the same articles (re-load: every article unchanged, nothing written). The figures are
 the medians of the repeats; the row counts of every table are checked after each load.
+
+The baseline, the limit of the stack, is measured in the same repeats: DuckDB alone,
+inserting the very Arrow tables ``save_articles`` builds for each batch (built before the
+timing, with ``storage.warehouse.article_tables``) into a fresh, migrated warehouse, one
+transaction per batch, as plain ``INSERT INTO t BY NAME SELECT * FROM batch`` statements.
 """
 
 from __future__ import annotations
@@ -20,13 +25,22 @@ import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
+
+import pyarrow as pa
 
 from extractors.facts import DocRef, Stat
 from extractors.records import Article, Figure
 from storage.records import LoadCounts
-from storage.warehouse import connect, save_articles
+from storage.warehouse import (
+    article_id,
+    article_tables,
+    connect,
+    content_hash,
+    save_articles,
+    text_hash,
+)
 
 FIGURES, STATS, DOC_REFS = 3, 10, 2
 FIRST_TARGET = 50_000.0  # articles/s
@@ -133,10 +147,11 @@ class Timing:
 
 @dataclass(frozen=True, slots=True)
 class Run:
-    """One repeat: the first load and the re-load."""
+    """One repeat: the first load, the re-load, and DuckDB alone (the baseline)."""
 
     first: Timing
     reload: Timing
+    bare: Timing
 
 
 def load(db: Path, articles: Sequence[Article], batch: int) -> tuple[Timing, LoadCounts]:
@@ -162,7 +177,50 @@ def load(db: Path, articles: Sequence[Article], batch: int) -> tuple[Timing, Loa
     return seconds, counts
 
 
-def run_once(articles: Sequence[Article], batch: int) -> Run:
+def prebuilt_tables(articles: Sequence[Article], batch: int) -> list[dict[str, pa.Table]]:
+    """The Arrow tables ``save_articles`` inserts for each batch of a first load."""
+    now = datetime.now(UTC)
+    built = []
+    for start in range(0, len(articles), batch):
+        arts = articles[start : start + batch]
+        built.append(
+            article_tables(
+                SOURCE,
+                arts,
+                ids=[article_id(a.canonical_url) for a in arts],
+                content_hashes=[content_hash(a) for a in arts],
+                text_hashes=[text_hash(a) for a in arts],
+                now=now,
+            )
+        )
+    return built
+
+
+def bare_load(db: Path, batches: Sequence[dict[str, pa.Table]]) -> Timing:
+    """DuckDB alone: insert prebuilt tables, one transaction per batch, timed."""
+    con = connect(db)
+    try:
+        started, cpu = time.perf_counter(), time.process_time()
+        for tables in batches:
+            con.execute("BEGIN TRANSACTION")
+            for name, table in tables.items():
+                con.register("batch", table)
+                con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM batch")
+                con.unregister("batch")
+            con.execute("COMMIT")
+        seconds = Timing(time.perf_counter() - started, time.process_time() - cpu)
+        n = sum(t["articles"].num_rows for t in batches)
+        found = con.execute("SELECT count(*) FROM articles").fetchone()
+    finally:
+        con.close()
+    if found != (n,):
+        raise SystemExit(f"bench.load: bare load stored {found} articles, expected {n}")
+    return seconds
+
+
+def run_once(
+    articles: Sequence[Article], batch: int, prebuilt: Sequence[dict[str, pa.Table]]
+) -> Run:
     n = len(articles)
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         db = Path(tmp) / "w.duckdb"
@@ -172,7 +230,8 @@ def run_once(articles: Sequence[Article], batch: int) -> Run:
         reload, counts = load(db, articles, batch)
         if counts != LoadCounts(unchanged=n):
             raise SystemExit(f"bench.load: re-load counted {counts}, expected {n} unchanged")
-    return Run(first, reload)
+        bare = bare_load(Path(tmp) / "bare.duckdb", prebuilt)
+    return Run(first, reload, bare)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -197,14 +256,16 @@ def main(argv: list[str] | None = None) -> int:
         file=sys.stderr,
         flush=True,
     )
+    prebuilt = prebuilt_tables(articles, args.batch)
     print(f"Machine: {machine()}", file=sys.stderr, flush=True)
     runs = []
     for k in range(args.repeat):
-        runs.append(run_once(articles, args.batch))
-        first, reload = runs[-1].first, runs[-1].reload
+        runs.append(run_once(articles, args.batch, prebuilt))
+        first, reload, bare = runs[-1].first, runs[-1].reload, runs[-1].bare
         print(
             f"  repeat {k + 1}: first load {first.wall:.2f} s ({first.cpu:.2f} s CPU), "
-            f"re-load {reload.wall:.2f} s ({reload.cpu:.2f} s CPU)",
+            f"re-load {reload.wall:.2f} s ({reload.cpu:.2f} s CPU), "
+            f"DuckDB alone {bare.wall:.2f} s ({bare.cpu:.2f} s CPU)",
             file=sys.stderr,
             flush=True,
         )
@@ -231,6 +292,16 @@ def main(argv: list[str] | None = None) -> int:
             f"| {name} | {spread} | {wall:.2f} | {n / wall:,.0f} | ≥ {target:,.0f} | {met} "
             f"| {cpu:.2f} | {n / cpu:,.0f} |"
         )
+    bare_wall = statistics.median(r.bare.wall for r in runs)
+    spread = ", ".join(f"{r.bare.wall:.2f}" for r in runs)
+    cpu = statistics.median(r.bare.cpu for r in runs)
+    print(
+        f"| baseline: DuckDB alone, first load | {spread} | {bare_wall:.2f} "
+        f"| {n / bare_wall:,.0f} "
+        f"| | | {cpu:.2f} | {n / cpu:,.0f} |"
+    )
+    ratio = statistics.median(r.first.wall / r.bare.wall for r in runs)
+    print(f"\nFirst load / DuckDB alone (median of the repeats' ratios): {ratio:.2f}")
     return 0
 
 

@@ -121,7 +121,7 @@ def discover_task(
     db: str | None,
 ) -> Discovery:
     def keep(pages: list[Page], bodies: dict[str, bytes]) -> None:
-        with writing(db) as con:
+        with writing(db, checkpoint=False) as con:
             save_bodies(con, bodies)
             save_pages(con, pages)
 
@@ -157,7 +157,7 @@ def parse_task(batch: Batch, window: tuple[datetime, datetime] | None, workers: 
 
 @task(name="save", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
 def save_task(db: str | None, source: Source, batch: Batch) -> LoadCounts:
-    with writing(db) as con:
+    with writing(db, checkpoint=False) as con:
         return save_batch(con, source, batch)
 
 
@@ -202,7 +202,7 @@ def _run(
     selected = sources.select(source_names)
     summary = RunSummary(current_run_id(), flow_name, [s.name for s in selected])
     started = datetime.now(UTC)
-    with writing(db) as con:
+    with writing(db, checkpoint=False) as con:
         start_run(
             con,
             summary.run_id,
@@ -215,7 +215,7 @@ def _run(
     try:
         with make_client() as client:
             for source in selected:
-                with writing(db) as con:
+                with writing(db, checkpoint=False) as con:
                     plan = plan_for(con, source, started)
                 _ingest_source(db, client, source, plan, summary)
                 logger.info("%s: %s", source.name, summary.per_source[source.name])
@@ -292,7 +292,7 @@ def _ingest_source(
         )
         summary.per_source[source.name] = dict.fromkeys(summary.counts(), 0)
         return
-    with writing(db) as con:
+    with writing(db, checkpoint=False) as con:
         known = known_article_urls(con, source.name)
         failed = failed_urls(con, source.name)
         # Listing pages fetched before are asked for conditionally; a 304 is read from
@@ -312,7 +312,7 @@ def _ingest_source(
     guard = HostGuard(source.hosts, allow_private=source.allow_private)
     known_or_failed = known | failed if plan.stop_at_known else known
     found = discover_task(client, source, plan, known_or_failed, politeness, guard, archived, db)
-    with writing(db) as con:  # the listing pages are saved as the walk goes
+    with writing(db, checkpoint=False) as con:  # the listing pages are saved as the walk goes
         record_failures(con, found.failures)
         retry = retryable_failures(con, source.name, MAX_ATTEMPTS) if plan.retry_failures else []
     day_by_url = {item.url: day_of(item.published_at, source.timezone) for item in found.items}
@@ -335,7 +335,7 @@ def _ingest_source(
             day = day_by_url.get(failure.url)
             if day is not None:
                 failed_on.setdefault(day, []).append(failure.reason)
-        with writing(db) as con:
+        with writing(db, checkpoint=False) as con:
             record_days(
                 con,
                 outcomes(source.name, days, failed_on, listing_error),
@@ -345,7 +345,7 @@ def _ingest_source(
             )
         run.days_done += len(days)
         run.report(len(plan.days))
-    with writing(db) as con:
+    with writing(db, checkpoint=False) as con:
         given_up = give_up(con, source.name, MAX_ATTEMPTS)
     if given_up:
         logger.warning(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import re
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -36,6 +37,11 @@ def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
 
 READ_WAIT = 5.0  # seconds a reader waits for a writer to close the file
 WRITE_WAIT = 900.0  # seconds a writer waits for another writer's turn
+# DuckDB's memory budget for a write (``$BULLETIN_WRITE_MEMORY`` overrides it). With its
+# default, 80 % of RAM, the blocks a checkpoint reads pile up in its cache, and a
+# writer's memory grows with the warehouse; DuckDB spills to disk beyond the budget.
+WRITE_MEMORY = "32MB"
+WAL_THRESHOLD = "4MB"  # the write-ahead log a write leaves before one checkpoints
 
 
 def connect(
@@ -75,10 +81,19 @@ def connect(
 
 @contextmanager
 def writing(
-    db: str | os.PathLike[str] | None = None, *, wait: float = WRITE_WAIT
+    db: str | os.PathLike[str] | None = None,
+    *,
+    wait: float = WRITE_WAIT,
+    checkpoint: bool = True,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short write: take the single-writer lock (waiting for another writer's turn),
-    open the file, and close both at the end, so that readers get in between."""
+    open the file, and close both at the end, so that readers get in between.
+
+    Closing the file checkpoints it (folds DuckDB's write-ahead log into it), which
+    costs about a quarter of a small write. With ``checkpoint=False`` the write stays in
+    the log (committed and durable) until a write that checkpoints, or until the log
+    passes WAL_THRESHOLD: a run's many short writes skip it, and its last one
+    checkpoints. DuckDB's memory is held to WRITE_MEMORY."""
     path = resolve_db_path(db)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(f"{path}.lock", "a+b") as lock:
@@ -97,11 +112,36 @@ def writing(
         try:
             con = connect(path, wait=wait)
             try:
-                yield con
+                memory = write_memory()
+                con.execute(f"SET memory_limit = '{memory}'")
+                if not checkpoint:
+                    con.execute("PRAGMA disable_checkpoint_on_shutdown")
+                    # The log is read back into memory by each open: keep it small.
+                    con.execute(f"SET checkpoint_threshold = '{WAL_THRESHOLD}'")
+                try:
+                    yield con
+                except duckdb.OutOfMemoryException as exc:
+                    raise StorageError(
+                        f"writing {path} needed more than its {memory} of memory: "
+                        "set BULLETIN_WRITE_MEMORY higher (e.g. 256MB)"
+                    ) from exc
             finally:
                 con.close()
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+_MEMORY = re.compile(r"\d+(\.\d+)?\s*(B|[KMGT]i?B)", re.IGNORECASE)
+
+
+def write_memory() -> str:
+    """DuckDB's memory budget for writes: ``$BULLETIN_WRITE_MEMORY`` or WRITE_MEMORY."""
+    memory = (os.environ.get("BULLETIN_WRITE_MEMORY") or WRITE_MEMORY).strip()
+    if not _MEMORY.fullmatch(memory):
+        raise StorageError(
+            f"BULLETIN_WRITE_MEMORY={memory!r} is not an amount of memory, e.g. 256MB or 1GB"
+        )
+    return memory
 
 
 def article_id(canonical_url: str) -> str:
@@ -314,6 +354,42 @@ class _Transaction:
 _ARTICLE_FIELDS = tuple(n for n in _ARTICLE_SCHEMA.names if n in Article.__dataclass_fields__)
 
 
+def article_tables(
+    source: str,
+    articles: Sequence[Article],
+    *,
+    ids: Sequence[str],
+    content_hashes: Sequence[str],
+    text_hashes: Sequence[str],
+    now: datetime,
+) -> dict[str, pa.Table]:
+    """The Arrow tables that load ``articles`` (with their ids and hashes, in the same
+    order): ``articles`` and each child table, by table name."""
+    # Column by column: a list per column of values the records already hold, and no
+    # tuple or dict per row (which would also wake the garbage collector over and over).
+    n = len(articles)
+    columns: dict[str, Sequence[Any]] = {
+        f: list(map(attrgetter(f), articles)) for f in _ARTICLE_FIELDS
+    }
+    columns |= {
+        "article_id": ids,
+        "source": [source] * n,
+        "content_hash": content_hashes,
+        "extractor_version": [EXTRACTOR_VERSION] * n,
+        "first_seen_at": [now] * n,
+        "updated_at": [now] * n,
+        "text_hash": text_hashes,
+    }
+    tables = {"articles": _columns([columns[f] for f in _ARTICLE_SCHEMA.names], _ARTICLE_SCHEMA)}
+    for name, schema in _CHILDREN:
+        per_article = [getattr(art, name) for art in articles]
+        records = [r for recs in per_article for r in recs]
+        owners = [aid for aid, recs in zip(ids, per_article, strict=True) for _ in recs]
+        values = [list(map(attrgetter(f), records)) for f in _row(schema)]
+        tables[name] = _columns([owners, *values], schema)
+    return tables
+
+
 def save_articles(
     con: duckdb.DuckDBPyConnection,
     source: str,
@@ -385,41 +461,29 @@ def save_articles(
     )
     if not changed:
         return counts
-    # Column by column: a list per column of values the records already hold, and no
-    # tuple or dict per row (which would also wake the garbage collector over and over).
-    arts = [by_id[i] for i in changed]
-    n = len(changed)
-    columns: dict[str, Sequence[Any]] = {f: list(map(attrgetter(f), arts)) for f in _ARTICLE_FIELDS}
-    columns |= {
-        "article_id": changed,
-        "source": [source] * n,
-        "content_hash": [content_hashes[i] for i in changed],
-        "extractor_version": [EXTRACTOR_VERSION] * n,
-        "first_seen_at": [now] * n,
-        "updated_at": [now] * n,
-        "text_hash": [text_hashes[i] for i in changed],
-    }
-    tables = {
-        "_batch_articles": _columns([columns[f] for f in _ARTICLE_SCHEMA.names], _ARTICLE_SCHEMA)
-    }
-    for name, schema in _CHILDREN:
-        per_article = [getattr(art, name) for art in arts]
-        records = [r for recs in per_article for r in recs]
-        owners = [aid for aid, recs in zip(changed, per_article, strict=True) for _ in recs]
-        values = [list(map(attrgetter(f), records)) for f in _row(schema)]
-        tables[f"_batch_{name}"] = _columns([owners, *values], schema)
+    tables = article_tables(
+        source,
+        [by_id[i] for i in changed],
+        ids=changed,
+        content_hashes=[content_hashes[i] for i in changed],
+        text_hashes=[text_hashes[i] for i in changed],
+        now=now,
+    )
     kept_cols = ("article_id", "first_seen_at", "url")  # an article keeps its first URL
     update_cols = [f.name for f in _ARTICLE_SCHEMA if f.name not in kept_cols]
     assignments = ", ".join(f"{c} = excluded.{c}" for c in update_cols)
-    with _Registered(con, **tables), _Transaction(con):
-        con.execute(
-            f"INSERT INTO articles BY NAME SELECT * FROM _batch_articles "
-            f"ON CONFLICT (article_id) DO UPDATE SET {assignments}"
-        )
+    # A batch of new articles is a plain insert; only updated ones pay for the upsert
+    # and for finding their old child rows (the child tables have no index).
+    upsert = f" ON CONFLICT (article_id) DO UPDATE SET {assignments}" if counts.updated else ""
+    views = {f"_batch_{name}": table for name, table in tables.items()}
+    with _Registered(con, **views), _Transaction(con):
+        con.execute(f"INSERT INTO articles BY NAME SELECT * FROM _batch_articles{upsert}")
+        updated = [i for i in changed if i in existing]
         for child, _ in _CHILDREN:
-            con.execute(
-                f"DELETE FROM {child} WHERE article_id IN (SELECT article_id FROM _batch_articles)"
-            )
+            if updated:
+                con.execute(
+                    f"DELETE FROM {child} WHERE article_id IN (SELECT unnest(?))", [updated]
+                )
             con.execute(f"INSERT INTO {child} BY NAME SELECT * FROM _batch_{child}")
         con.execute("DELETE FROM failures WHERE url IN (SELECT url FROM _batch_articles)")
     return counts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -18,7 +19,9 @@ from storage.warehouse import (
     known_article_urls,
     record_failures,
     save_articles,
+    save_bodies,
     save_pages,
+    writing,
 )
 
 ICT = timezone(timedelta(hours=7))
@@ -115,6 +118,41 @@ def test_changed_article_is_updated_and_its_figures_replaced(
         ("Huyện tổ chức hội nghị (cập nhật)", T0, later)
     ]
     assert con.execute("SELECT ordinal FROM figures").fetchall() == [(1,)]
+
+
+def test_the_child_tables_lose_their_keys_and_keep_their_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "w.duckdb"
+    monkeypatch.setattr("storage.migrations.MIGRATIONS", MIGRATIONS[:8])
+    with connect(path) as old:
+        save_articles(old, "s", [sample_article()], now=T0)
+        before = {
+            t: old.execute(f"SELECT * FROM {t}").fetchall() for t in ("figures", "attachments")
+        }
+    monkeypatch.undo()
+    con = connect(path)
+    keys = con.execute(
+        "SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' "
+        "AND table_name IN ('figures', 'attachments', 'stats', 'doc_refs', 'people')"
+    ).fetchall()
+    assert keys == []
+    assert {t: con.execute(f"SELECT * FROM {t}").fetchall() for t in before} == before
+    # One batch with an updated article and a new one: the updated one's children are
+    # replaced, the new one's added, and no row is there twice.
+    other = replace(
+        sample_article(figures=1),
+        url="http://portal.test/tin/a-2",
+        canonical_url="http://portal.test/tin/a-2",
+        title="Bài hai",
+    )
+    assert save_articles(con, "s", [sample_article(figures=3), other], now=T0) == LoadCounts(
+        new=1, updated=1
+    )
+    rows = con.execute("SELECT article_id, ordinal FROM figures ORDER BY ALL").fetchall()
+    aid, oid = article_id(sample_article().canonical_url), article_id(other.canonical_url)
+    assert rows == sorted([(aid, 1), (aid, 2), (aid, 3), (oid, 1)])
+    con.close()
 
 
 def test_failures_count_attempts_and_clear_on_success(con: duckdb.DuckDBPyConnection) -> None:
@@ -350,3 +388,30 @@ def test_content_hash_covers_every_field_but_the_url() -> None:
     hashes = {content_hash(a) for a in changed}
     assert len(hashes) == 4 and content_hash(article) not in hashes
     assert len(content_hash(article)) == 64
+
+
+def test_a_write_past_its_memory_budget_says_which_setting_to_raise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "w.duckdb"
+    connect(path).close()
+    monkeypatch.setenv("BULLETIN_WRITE_MEMORY", "1MB")
+    bodies = {f"{i:064x}": bytes([i % 251]) * 400_000 for i in range(20)}
+    with pytest.raises(
+        StorageError, match=r"more than its 1MB of memory: set BULLETIN_WRITE_MEMORY"
+    ):
+        with writing(path) as con:
+            save_bodies(con, bodies)
+    monkeypatch.setenv("BULLETIN_WRITE_MEMORY", "lots")
+    with pytest.raises(StorageError, match="BULLETIN_WRITE_MEMORY='lots' is not an amount"):
+        with writing(path):
+            pass
+    monkeypatch.delenv("BULLETIN_WRITE_MEMORY")
+    with writing(path, checkpoint=False) as con:
+        save_bodies(con, bodies)
+    assert (tmp_path / "w.duckdb.wal").stat().st_size > 0  # not checkpointed on close
+    with connect(path, read_only=True) as reader:  # the write is in the log, and read back
+        assert reader.execute("SELECT count(*), sum(size) FROM raw_pages").fetchone() == (
+            20,
+            8_000_000,
+        )
