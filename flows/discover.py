@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -79,24 +81,71 @@ def discover(
     the fetched listing pages and their bodies are handed to it every ``KEEP_EVERY``
     pages (and at the end) instead of being returned.
     """
-    walk = _Walk(
-        client,
-        source,
-        since,
-        until,
-        known,
-        stop_at_known,
-        politeness,
-        guard,
-        archived or {},
-        Discovery(),
-        keep,
-    )
-    for listing_url in source.listing_urls:
-        walk.listing(listing_url)
-    if keep is not None:
-        walk.found.hand_on(keep)
-    return walk.found
+    kept = _one_at_a_time(keep) if keep is not None else None
+    walks = [
+        _Walk(
+            client,
+            source,
+            since,
+            until,
+            known,
+            stop_at_known,
+            politeness,
+            guard,
+            archived or {},
+            Discovery(),
+            kept,
+        )
+        for _ in source.listing_urls
+    ]
+    # The listings are walked side by side (each one page after the next), as many at
+    # a time as the source allows requests in flight; politeness still paces each host.
+    side_by_side = min(len(walks), source.concurrency)
+    if side_by_side <= 1:
+        for walk, listing_url in zip(walks, source.listing_urls, strict=True):
+            walk.listing(listing_url)
+    else:
+        with ThreadPoolExecutor(side_by_side, thread_name_prefix="discover") as pool:
+            list(pool.map(_Walk.listing, walks, source.listing_urls))
+    found = merged([walk.found for walk in walks])
+    if kept is not None:
+        found.hand_on(kept)
+    return found
+
+
+def merged(parts: list[Discovery]) -> Discovery:
+    """The discoveries of a source's listings as one, in the listings' order: a link (or
+    a failed URL) met by two listings is kept once, as the first listing has it."""
+    found = Discovery()
+    links: set[str] = set()
+    failed: set[str] = set()
+    for part in parts:
+        for item in part.items:
+            if item.url not in links:
+                links.add(item.url)
+                found.items.append(item)
+        for failure in part.failures:
+            if failure.url not in failed:
+                failed.add(failure.url)
+                found.failures.append(failure)
+        found.pages += part.pages
+        found.bodies |= part.bodies
+        found.listing_errors += part.listing_errors
+        found.listing_pages += part.listing_pages
+    return found
+
+
+def _one_at_a_time(
+    keep: Callable[[list[Page], dict[str, bytes]], None],
+) -> Callable[[list[Page], dict[str, bytes]], None]:
+    """``keep``, called by one walk at a time."""
+    lock = threading.Lock()
+
+    def kept(pages: list[Page], bodies: dict[str, bytes]) -> None:
+        with lock:
+            keep(pages, bodies)
+
+    return kept
 
 
 @dataclass(slots=True)

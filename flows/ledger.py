@@ -1,13 +1,16 @@
 """Days, as the backfill ledger counts them: which day a page belongs to, the days a run
-covers, and how they are grouped into batches. Pure functions."""
+covers, how they are grouped into batches, and when a batch's pages are all saved.
+Pure code."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from storage.partitions import DayOutcome
+from storage.records import Failure
 
 DEFAULT_BATCH_DAYS = 7
 
@@ -42,3 +45,30 @@ def outcomes(
         error = listing_error or (reasons[0] if reasons else None)
         result.append(DayOutcome(source, day, len(reasons), error))
     return result
+
+
+@dataclass(slots=True)
+class GroupsSaved:
+    """Groups of pages (a batch of days each) saved in chunks that run across groups:
+    a group is complete once its last page is saved, and groups complete in order."""
+
+    pending: list[int]  # pages of each group not saved yet
+    failures: list[list[Failure]]  # each group's failed pages so far
+    complete: int = 0  # groups complete so far: the first ``complete`` ones
+
+    @classmethod
+    def of(cls, groups: Sequence[Sequence[object]]) -> GroupsSaved:
+        return cls([len(g) for g in groups], [[] for _ in groups])
+
+    def saved(self, owners: Sequence[int], failures: Iterable[tuple[int, Failure]]) -> list[int]:
+        """Record a saved chunk: the group of each of its pages, and its failures with
+        their groups. Returns the groups this completes (with none saved yet, the
+        leading empty groups)."""
+        for group in owners:
+            self.pending[group] -= 1
+        for group, failure in failures:
+            self.failures[group].append(failure)
+        first = self.complete
+        while self.complete < len(self.pending) and self.pending[self.complete] == 0:
+            self.complete += 1
+        return list(range(first, self.complete))

@@ -30,7 +30,7 @@ from flows.discover import Archived, Discovery, discover
 from flows.health import UnhealthySources, problems
 from flows.http import USER_AGENT, make_client
 from flows.ingest import Batch, chunks, fetch_pages, parse_pages, save_batch
-from flows.ledger import DEFAULT_BATCH_DAYS, day_batches, day_of, outcomes
+from flows.ledger import DEFAULT_BATCH_DAYS, GroupsSaved, day_batches, day_of, outcomes
 from flows.parsing import close_pools, default_workers
 from flows.politeness import Politeness
 from flows.progress import Progress, report
@@ -322,14 +322,17 @@ def _ingest_source(
     run = _SourceRun(db, client, source, plan, politeness, guard, summary.run_id, len(urls))
     run.failed += len(found.failures)
     listing_error = found.listing_errors[0] if found.listing_errors else None
-    # Day by day, newest first; then pages without a listed day (and retries).
-    batches = day_batches(plan.days, plan.batch_days)
+    # Day by day, newest first; then pages without a listed day (and retries). Article
+    # batches run across day batches (a day with few articles is no task of its own);
+    # a day batch goes into the ledger once its last page is saved.
+    batches = [*day_batches(plan.days, plan.batch_days), []]
     batch_of: dict[date | None, int] = {day: k for k, days in enumerate(batches) for day in days}
-    grouped: list[list[str]] = [[] for _ in range(len(batches) + 1)]
+    grouped: list[list[str]] = [[] for _ in batches]
     for url in urls:
-        grouped[batch_of.get(day_by_url.get(url), len(batches))].append(url)
-    for days, group in zip([*batches, []], grouped, strict=True):
-        failures = run.ingest(group)
+        grouped[batch_of.get(day_by_url.get(url), len(batches) - 1)].append(url)
+
+    def record(group: int, failures: list[Failure]) -> None:
+        days = batches[group]
         failed_on: dict[date, list[str]] = {}
         for failure in failures:
             day = day_by_url.get(failure.url)
@@ -345,6 +348,8 @@ def _ingest_source(
             )
         run.days_done += len(days)
         run.report(len(plan.days))
+
+    run.ingest(grouped, record)
     with writing(db, checkpoint=False) as con:
         given_up = give_up(con, source.name, MAX_ATTEMPTS)
     if given_up:
@@ -398,27 +403,41 @@ class _SourceRun:
             return (plan.since, plan.until)
         return None
 
-    def ingest(self, urls: list[str]) -> list[Failure]:
-        """Fetch, parse and save ``urls``; the failures recorded on the way."""
-        failures: list[Failure] = []
-        parsing: deque[PrefectFuture[Batch]] = deque()
-        for batch_urls in chunks(urls):
-            fetched = fetch_task(self.client, self.source, batch_urls, self.politeness, self.guard)
-            parsing.append(parse_task.submit(fetched, self.window, self.workers))
-            while len(parsing) > PARSE_AHEAD:
-                failures += self._save(parsing.popleft().result())
-        while parsing:
-            failures += self._save(parsing.popleft().result())
-        return failures
+    def ingest(self, groups: list[list[str]], done: Callable[[int, list[Failure]], None]) -> None:
+        """Fetch, parse and save the pages of ``groups``, in batches that run across
+        groups; ``done(group, its failures)`` as each group's last page is saved."""
+        saved = GroupsSaved.of(groups)
+        pages = [(url, group) for group, urls in enumerate(groups) for url in urls]
+        parsing: deque[tuple[PrefectFuture[Batch], dict[str, int]]] = deque()
 
-    def _save(self, batch: Batch) -> list[Failure]:
+        def save_next() -> None:
+            future, owners = parsing.popleft()
+            batch = future.result()
+            self._save(batch)
+            failures = [(owners[f.url], f) for f in batch.failures if f.url in owners]
+            for group in saved.saved(list(owners.values()), failures):
+                done(group, saved.failures[group])
+
+        for group in saved.saved([], []):  # groups with no pages at all, up front
+            done(group, [])
+        for chunk in chunks(pages):
+            owners = dict(chunk)
+            fetched = fetch_task(
+                self.client, self.source, list(owners), self.politeness, self.guard
+            )
+            parsing.append((parse_task.submit(fetched, self.window, self.workers), owners))
+            while len(parsing) > PARSE_AHEAD:
+                save_next()
+        while parsing:
+            save_next()
+
+    def _save(self, batch: Batch) -> None:
         self.counts += save_task(self.db, self.source, batch)
         self.failed += len(batch.failures)
         self.pages_done += len(batch.pages)
         get_run_logger().info(
             "%s: %d/%d pages fetched", self.source.name, self.pages_done, self.pages_total
         )
-        return batch.failures
 
     def report(self, days_total: int) -> None:
         report(

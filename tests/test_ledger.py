@@ -12,7 +12,9 @@ import pytest
 
 from flows.backfill import backfill
 from flows.cli import main
+from flows.ledger import GroupsSaved
 from flows.sample_portal import Fault, PortalConfig, SamplePortal
+from storage.records import Failure
 
 pytestmark = pytest.mark.slow
 
@@ -128,3 +130,16 @@ def test_the_nightly_run_records_its_days(prefect_harness: None, served, tmp_pat
     assert (first, flow) == (since, "nightly")
     assert count == succeeded
     assert count in ((today - since).days + 1, (today - since).days + 2)
+
+
+def test_day_batches_complete_in_order_as_chunks_across_them_are_saved() -> None:
+    # Groups of 0, 3, 0, 2 and 0 pages, saved in chunks [1a], [1b, 1c], [3a, 3b]: the
+    # empty ones complete with the groups before them, the first one up front.
+    saved = GroupsSaved.of([[], ["1a", "1b", "1c"], [], ["3a", "3b"], []])
+    assert saved.saved([], []) == [0]
+    broken = Failure("1b", "s", "fetch", "HTTP 500", 500)
+    assert saved.saved([1], []) == []
+    assert saved.saved([1, 1], [(1, broken)]) == [1, 2]
+    assert saved.saved([3, 3], []) == [3, 4]
+    assert saved.failures == [[], [broken], [], [], []]
+    assert saved.pending == [0, 0, 0, 0, 0]
