@@ -3,8 +3,9 @@ failures out.
 
 Extraction is pure CPU work, so a run parses in a pool of worker processes (one per core
 by default, started from a fork server that has the extractors imported) while its
-threads fetch. Small batches, and runs whose parse tasks already run on Dask workers,
-parse in the calling process. No Prefect here.
+threads fetch, or while it saves the previous batch (``submit_all`` returns at once).
+Small batches, and runs whose parse tasks already run on Dask workers, parse in the
+calling process. No Prefect here.
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ import os
 import threading
 import warnings
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from extractors import Article, ExtractionError, extract
 
 MIN_POOL_JOBS = 8  # fewer pages than this are parsed in-process: a pool is not worth it
+CHUNKS_PER_WORKER = 8  # a batch goes to the processes in chunks, this many per worker
+_POOL_ERRORS = (BrokenProcessPool, RuntimeError, OSError)  # the processes cannot run
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,28 +60,66 @@ def parse_one(job: ParseJob) -> Article | str:
         return exc.reason
 
 
-def parse_all(jobs: Sequence[ParseJob], workers: int = 1) -> list[Article | str]:
-    """``parse_one`` of each job, in order; on ``workers`` processes when it pays.
+class Parsing:
+    """The parse of some jobs, on its way: ``result()`` waits for it."""
+
+    def __init__(self, jobs: Sequence[ParseJob], chunks: list[Future[list[Article | str]]]):
+        self._jobs = jobs
+        self._chunks = chunks  # none: parse in this process when asked
+
+    def result(self) -> list[Article | str]:
+        """``parse_one`` of each job, in order (parsed here if the processes failed)."""
+        if self._chunks:
+            try:
+                return [result for chunk in self._chunks for result in chunk.result()]
+            except CancelledError:
+                pass  # the pool was closed under it (a failure elsewhere, a run's end)
+            except _POOL_ERRORS as exc:
+                _give_up_pool(exc)
+        return [parse_one(job) for job in self._jobs]
+
+
+def submit_all(jobs: Sequence[ParseJob], workers: int = 1) -> Parsing:
+    """Start parsing ``jobs`` on ``workers`` processes, when it pays, and return at once;
+    otherwise they are parsed in this process when their result is asked for.
 
     If the processes cannot run (a script that starts a run without an
     ``if __name__ == "__main__":`` guard, no /dev/shm, ...), the pages are parsed in
     this process instead, with a warning, once.
     """
-    global _pool_broken
     if workers <= 1 or len(jobs) < MIN_POOL_JOBS or _pool_broken is not None:
-        return [parse_one(job) for job in jobs]
-    chunk = max(1, len(jobs) // (workers * 4))
+        return Parsing(jobs, [])
+    size = max(1, len(jobs) // (workers * CHUNKS_PER_WORKER))
     try:
-        return list(_pool(workers).map(parse_one, jobs, chunksize=chunk))
-    except (BrokenProcessPool, RuntimeError, OSError) as exc:
-        _pool_broken = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0]}"
-        close_pools()
-        warnings.warn(
-            f"parsing in one process: the parsing processes could not run ({_pool_broken})",
-            RuntimeWarning,
-            stacklevel=2,
-        )
-        return [parse_one(job) for job in jobs]
+        pool = _pool(workers)
+        chunks = [pool.submit(_parse_chunk, jobs[i : i + size]) for i in range(0, len(jobs), size)]
+    except _POOL_ERRORS as exc:
+        _give_up_pool(exc)
+        return Parsing(jobs, [])
+    return Parsing(jobs, chunks)
+
+
+def parse_all(jobs: Sequence[ParseJob], workers: int = 1) -> list[Article | str]:
+    """``parse_one`` of each job, in order; on ``workers`` processes when it pays."""
+    return submit_all(jobs, workers).result()
+
+
+def _parse_chunk(jobs: Sequence[ParseJob]) -> list[Article | str]:
+    return [parse_one(job) for job in jobs]
+
+
+def _give_up_pool(exc: BaseException) -> None:
+    """Parse in this process from now on; warn of it the first time."""
+    global _pool_broken
+    if _pool_broken is not None:
+        return
+    _pool_broken = f"{type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0]}"
+    close_pools()
+    warnings.warn(
+        f"parsing in one process: the parsing processes could not run ({_pool_broken})",
+        RuntimeWarning,
+        stacklevel=3,
+    )
 
 
 _pools: dict[int, ProcessPoolExecutor] = {}
@@ -91,9 +132,10 @@ def _pool(workers: int) -> ProcessPoolExecutor:
         pool = _pools.get(workers)
         if pool is None:
             # A fork server forks workers from a clean process (this one has threads),
-            # with the extractors already imported.
+            # with this module, so the extractors and BeautifulSoup, already imported
+            # ("extractors" alone loads neither).
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["extractors"])
+            context.set_forkserver_preload(["flows.parsing"])
             pool = _pools[workers] = ProcessPoolExecutor(workers, mp_context=context)
         return pool
 

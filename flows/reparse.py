@@ -9,7 +9,7 @@ before are tried again too. No Prefect here: ``flows.reparse_flow`` wraps it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -17,7 +17,7 @@ import duckdb
 
 from extractors import Article
 from flows.ingest import chunks
-from flows.parsing import ParseJob, default_workers, parse_all
+from flows.parsing import ParseJob, Parsing, default_workers, submit_all
 from flows.sources import DEFAULT_TIMEZONE, Source, SourcesError, load_sources
 from storage.records import Failure, LoadCounts
 from storage.warehouse import archived_pages, record_failures, save_articles
@@ -47,13 +47,33 @@ def reparse(
     workers: int | None = None,
 ) -> ReparseCounts:
     """Re-extract the archived pages of stored articles (and of failed extractions), on
-    ``workers`` processes (default: one per core)."""
+    ``workers`` processes (default: one per core).
+
+    Batches overlap: while the processes parse one batch, this thread reads the next
+    one's archived pages and saves the one before."""
     workers = workers or default_workers()
     profiles = _source_settings(sources_file)
+    rows = _pages_to_reparse(con, source, since)
+    tally = _Tally()
+    pending: _Batch | None = None
+    for pairs in chunks(rows, BATCH_SIZE):
+        batch = _start(con, pairs, profiles, workers)
+        if pending is not None:
+            _finish(con, pending, tally, progress, len(rows))
+        pending = batch
+    if pending is not None:
+        _finish(con, pending, tally, progress, len(rows))
+    return tally.counts()
+
+
+def _pages_to_reparse(
+    con: duckdb.DuckDBPyConnection, source: str | None, since: date | None
+) -> list[tuple[str, str]]:
+    """(source, url) of the stored articles and failed extractions to redo, in order."""
     since_at = (
         datetime.combine(since, time.min, tzinfo=ZoneInfo(DEFAULT_TIMEZONE)) if since else None
     )
-    rows = con.execute(
+    return con.execute(
         """
         SELECT source, url FROM articles
         WHERE ($source IS NULL OR source = $source)
@@ -65,43 +85,79 @@ def reparse(
         """,
         {"source": source, "since": since_at},
     ).fetchall()
-    totals = {"pages": 0, "failed": 0, "missing": 0}
-    counts = LoadCounts()
-    done = 0
-    for pairs in chunks(rows, BATCH_SIZE):
-        bodies = archived_pages(con, [url for _, url in pairs])
-        by_source: dict[str, list[Article]] = {}
-        failures: list[Failure] = []
-        jobs: list[tuple[str, ParseJob]] = []
-        for name, url in pairs:
-            if url not in bodies:
-                totals["missing"] += 1
-                continue
+
+
+@dataclass(slots=True)
+class _Batch:
+    """A batch read from the archive, its pages being parsed."""
+
+    size: int  # (source, url) pairs, archived or not
+    jobs: list[tuple[str, ParseJob]]  # source and page of each archived one
+    parsing: Parsing
+
+
+@dataclass(slots=True)
+class _Tally:
+    """What the batches finished so far did."""
+
+    done: int = 0
+    pages: int = 0
+    failed: int = 0
+    missing: int = 0
+    saved: LoadCounts = field(default_factory=LoadCounts)
+
+    def counts(self) -> ReparseCounts:
+        return ReparseCounts(
+            pages=self.pages,
+            updated=self.saved.updated,
+            unchanged=self.saved.unchanged,
+            new=self.saved.new,
+            failed=self.failed,
+            missing=self.missing,
+        )
+
+
+def _start(
+    con: duckdb.DuckDBPyConnection,
+    pairs: list[tuple[str, str]],
+    profiles: dict[str, tuple[str | None, str]],
+    workers: int,
+) -> _Batch:
+    """Read a batch's archived pages and start parsing them."""
+    bodies = archived_pages(con, [url for _, url in pairs])
+    jobs: list[tuple[str, ParseJob]] = []
+    for name, url in pairs:
+        if url in bodies:
             page = bodies[url]
             profile, timezone = profiles.get(name, (None, DEFAULT_TIMEZONE))
             jobs.append((name, ParseJob(url, page.body, page.content_type, profile, timezone)))
-        totals["pages"] += len(jobs)
-        results = parse_all([job for _, job in jobs], workers)
-        for (name, job), result in zip(jobs, results, strict=True):
-            if isinstance(result, str):
-                failures.append(Failure(job.url, name, "extract", result, 200))
-            else:
-                by_source.setdefault(name, []).append(result)
-        for name, articles in by_source.items():
-            counts += save_articles(con, name, articles)
-        record_failures(con, failures)
-        totals["failed"] += len(failures)
-        done += len(pairs)
-        if progress is not None:
-            progress(done, len(rows))
-    return ReparseCounts(
-        pages=totals["pages"],
-        updated=counts.updated,
-        unchanged=counts.unchanged,
-        new=counts.new,
-        failed=totals["failed"],
-        missing=totals["missing"],
-    )
+    return _Batch(len(pairs), jobs, submit_all([job for _, job in jobs], workers))
+
+
+def _finish(
+    con: duckdb.DuckDBPyConnection,
+    batch: _Batch,
+    tally: _Tally,
+    progress: Callable[[int, int], None] | None,
+    total: int,
+) -> None:
+    """Wait for a batch's parse, save what changed and its failures, and report."""
+    by_source: dict[str, list[Article]] = {}
+    failures: list[Failure] = []
+    for (name, job), result in zip(batch.jobs, batch.parsing.result(), strict=True):
+        if isinstance(result, str):
+            failures.append(Failure(job.url, name, "extract", result, 200))
+        else:
+            by_source.setdefault(name, []).append(result)
+    for name, articles in by_source.items():
+        tally.saved += save_articles(con, name, articles)
+    record_failures(con, failures)
+    tally.done += batch.size
+    tally.pages += len(batch.jobs)
+    tally.failed += len(failures)
+    tally.missing += batch.size - len(batch.jobs)
+    if progress is not None:
+        progress(tally.done, total)
 
 
 def _source_settings(sources_file: str | None) -> dict[str, tuple[str | None, str]]:

@@ -55,8 +55,9 @@ def test_stops_at_since_and_at_a_page_of_known_urls(
         mark = len(sample.requests)
         found = discover(client, source, known=known)
         first_pages = listing_requests(sample, mark)
-    assert first_pages[0] == "/tin-tuc-su-kien"
+    # The news listing stops after its first page (all known); the others walk on.
     assert sum(p.startswith("/tin-tuc-su-kien") for p in first_pages) == 1
+    assert "/tin-tuc-su-kien" in first_pages
     assert not {i.url for i in found.items} & known
 
 
@@ -104,8 +105,9 @@ def test_an_unchanged_first_page_costs_one_conditional_request_read_from_the_arc
     assert [(p.url, p.status, p.content_hash) for p in again.pages] == [
         (url, 304, None) for url in source.listing_urls
     ]
-    assert [(path, status) for _, _, path, status in sample.requests[mark:mark_known]] == [
-        (path, 304) for path in ("/tin-tuc-su-kien", "/kinh-te", "/van-hoa-xa-hoi")
+    # (the three listings are walked side by side: their requests come in any order)
+    assert sorted((path, status) for _, _, path, status in sample.requests[mark:mark_known]) == [
+        (path, 304) for path in ("/kinh-te", "/tin-tuc-su-kien", "/van-hoa-xa-hoi")
     ]
     assert quiet.items == []
     assert len(sample.requests) - mark_known == 3
