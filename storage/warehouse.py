@@ -37,10 +37,10 @@ def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
 
 READ_WAIT = 5.0  # seconds a reader waits for a writer to close the file
 WRITE_WAIT = 900.0  # seconds a writer waits for another writer's turn
-# DuckDB's memory budget for a write (``$BULLETIN_WRITE_MEMORY`` overrides it). With its
-# default, 80 % of RAM, the blocks a checkpoint reads pile up in its cache, and a
-# writer's memory grows with the warehouse; DuckDB spills to disk beyond the budget.
-WRITE_MEMORY = "32MB"
+# A cap on DuckDB's memory for writes, from ``$BULLETIN_WRITE_MEMORY`` (e.g. 256MB); by
+# default DuckDB's own (80 % of RAM). DuckDB spills to disk past it, but a checkpoint
+# needs memory that grows with the raw archive's last row group: a cap of 32MB failed
+# one (fatally) with 50,000 articles. A cap bounds a long run's memory; size it well.
 WAL_THRESHOLD = "4MB"  # the write-ahead log a write leaves before one checkpoints
 
 
@@ -93,7 +93,7 @@ def writing(
     costs about a quarter of a small write. With ``checkpoint=False`` the write stays in
     the log (committed and durable) until a write that checkpoints, or until the log
     passes WAL_THRESHOLD: a run's many short writes skip it, and its last one
-    checkpoints. DuckDB's memory is held to WRITE_MEMORY."""
+    checkpoints. ``$BULLETIN_WRITE_MEMORY`` caps DuckDB's memory (see write_memory)."""
     path = resolve_db_path(db)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(f"{path}.lock", "a+b") as lock:
@@ -113,7 +113,8 @@ def writing(
             con = connect(path, wait=wait)
             try:
                 memory = write_memory()
-                con.execute(f"SET memory_limit = '{memory}'")
+                if memory is not None:
+                    con.execute(f"SET memory_limit = '{memory}'")
                 if not checkpoint:
                     con.execute("PRAGMA disable_checkpoint_on_shutdown")
                     # The log is read back into memory by each open: keep it small.
@@ -121,9 +122,10 @@ def writing(
                 try:
                     yield con
                 except duckdb.OutOfMemoryException as exc:
+                    cap = f"its {memory}" if memory else "the memory DuckDB may use"
                     raise StorageError(
-                        f"writing {path} needed more than its {memory} of memory: "
-                        "set BULLETIN_WRITE_MEMORY higher (e.g. 256MB)"
+                        f"writing {path} needed more than {cap}: set BULLETIN_WRITE_MEMORY "
+                        "higher (e.g. 1GB), or unset it"
                     ) from exc
             finally:
                 con.close()
@@ -134,9 +136,11 @@ def writing(
 _MEMORY = re.compile(r"\d+(\.\d+)?\s*(B|[KMGT]i?B)", re.IGNORECASE)
 
 
-def write_memory() -> str:
-    """DuckDB's memory budget for writes: ``$BULLETIN_WRITE_MEMORY`` or WRITE_MEMORY."""
-    memory = (os.environ.get("BULLETIN_WRITE_MEMORY") or WRITE_MEMORY).strip()
+def write_memory() -> str | None:
+    """The cap on DuckDB's memory for writes (``$BULLETIN_WRITE_MEMORY``), if any."""
+    memory = os.environ.get("BULLETIN_WRITE_MEMORY", "").strip()
+    if not memory:
+        return None
     if not _MEMORY.fullmatch(memory):
         raise StorageError(
             f"BULLETIN_WRITE_MEMORY={memory!r} is not an amount of memory, e.g. 256MB or 1GB"
