@@ -37,10 +37,6 @@ def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
 
 READ_WAIT = 5.0  # seconds a reader waits for a writer to close the file
 WRITE_WAIT = 900.0  # seconds a writer waits for another writer's turn
-# A cap on DuckDB's memory for writes, from ``$BULLETIN_WRITE_MEMORY`` (e.g. 256MB); by
-# default DuckDB's own (80 % of RAM). DuckDB spills to disk past it, but a checkpoint
-# needs memory that grows with the raw archive's last row group: a cap of 32MB failed
-# one (fatally) with 50,000 articles. A cap bounds a long run's memory; size it well.
 WAL_THRESHOLD = "4MB"  # the write-ahead log a write leaves before one checkpoints
 
 
@@ -122,11 +118,13 @@ def writing(
                 try:
                     yield con
                 except duckdb.OutOfMemoryException as exc:
-                    cap = f"its {memory}" if memory else "the memory DuckDB may use"
-                    raise StorageError(
-                        f"writing {path} needed more than {cap}: set BULLETIN_WRITE_MEMORY "
-                        "higher (e.g. 1GB), or unset it"
-                    ) from exc
+                    hint = (
+                        f"more than its {memory}: set BULLETIN_WRITE_MEMORY higher "
+                        "(e.g. 1GB), or unset it"
+                        if memory
+                        else "more memory than DuckDB may take on this machine"
+                    )
+                    raise StorageError(f"writing {path} needed {hint}") from exc
             finally:
                 con.close()
         finally:
@@ -137,7 +135,11 @@ _MEMORY = re.compile(r"\d+(\.\d+)?\s*(B|[KMGT]i?B)", re.IGNORECASE)
 
 
 def write_memory() -> str | None:
-    """The cap on DuckDB's memory for writes (``$BULLETIN_WRITE_MEMORY``), if any."""
+    """The cap on DuckDB's memory for writes (``$BULLETIN_WRITE_MEMORY``, e.g. 256MB), if
+    any; without one, DuckDB's own (80 % of RAM). DuckDB spills to disk past a cap, but a
+    checkpoint needs memory that grows with the raw archive's last row group: a cap of
+    32MB failed one (fatally) at 50,000 articles. A cap bounds a long run's memory; size
+    it well."""
     memory = os.environ.get("BULLETIN_WRITE_MEMORY", "").strip()
     if not memory:
         return None

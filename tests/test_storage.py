@@ -397,7 +397,9 @@ def test_a_write_past_its_memory_budget_says_which_setting_to_raise(
     connect(path).close()
     monkeypatch.setenv("BULLETIN_WRITE_MEMORY", "1MB")
     bodies = {f"{i:064x}": bytes([i % 251]) * 400_000 for i in range(20)}
-    with pytest.raises(StorageError, match=r"more than its 1MB: set BULLETIN_WRITE_MEMORY higher"):
+    with pytest.raises(
+        StorageError, match=r"needed more than its 1MB: set BULLETIN_WRITE_MEMORY higher"
+    ):
         with writing(path) as con:
             save_bodies(con, bodies)
     monkeypatch.setenv("BULLETIN_WRITE_MEMORY", "lots")
