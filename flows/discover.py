@@ -64,6 +64,7 @@ def discover(
     guard: HostGuard | None = None,
     archived: Mapping[str, Archived] | None = None,
     keep: Callable[[list[Page], dict[str, bytes]], None] | None = None,
+    parse: Callable[..., Listing] = parse_listing,
 ) -> Discovery:
     """Walk every listing of ``source`` and return the links to fetch.
 
@@ -79,7 +80,9 @@ def discover(
     ``archived`` (the last body and validators of listing pages by URL), each listing
     page is asked for conditionally, and a 304 is read from the archive. With ``keep``,
     the fetched listing pages and their bodies are handed to it every ``KEEP_EVERY``
-    pages (and at the end) instead of being returned.
+    pages (and at the end) instead of being returned. ``parse`` reads a listing page
+    (``extractors.parse_listing`` by default; a run passes one that uses its parsing
+    processes).
     """
     kept = _one_at_a_time(keep) if keep is not None else None
     walks = [
@@ -95,6 +98,7 @@ def discover(
             archived or {},
             Discovery(),
             kept,
+            parse,
         )
         for _ in source.listing_urls
     ]
@@ -163,6 +167,7 @@ class _Walk:
     archived: Mapping[str, Archived]
     found: Discovery
     keep: Callable[[list[Page], dict[str, bytes]], None] | None = None
+    parse_listing: Callable[..., Listing] = parse_listing
     seen: set[str] = field(default_factory=set)
 
     def listing(self, start_url: str) -> None:
@@ -238,7 +243,7 @@ class _Walk:
             content, content_type = fetched.content, fetched.content_type
             self.found.bodies[fetched.content_hash] = content
         try:
-            listing = parse_listing(
+            listing = self.parse_listing(
                 content,
                 fetched.final_url,
                 profile=source.extractor_profile,

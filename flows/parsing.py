@@ -14,12 +14,13 @@ import multiprocessing
 import os
 import threading
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
-from extractors import Article, ExtractionError, extract
+from extractors import Article, ExtractionError, extract, parse_listing
+from extractors.records import Listing
 
 MIN_POOL_JOBS = 8  # fewer pages than this are parsed in-process: a pool is not worth it
 CHUNKS_PER_WORKER = 8  # a batch goes to the processes in chunks, this many per worker
@@ -102,6 +103,51 @@ def submit_all(jobs: Sequence[ParseJob], workers: int = 1) -> Parsing:
 def parse_all(jobs: Sequence[ParseJob], workers: int = 1) -> list[Article | str]:
     """``parse_one`` of each job, in order; on ``workers`` processes when it pays."""
     return submit_all(jobs, workers).result()
+
+
+def _listing_or_reason(
+    content: bytes, url: str, profile: str | None, timezone: str, content_type: str | None
+) -> Listing | str:
+    try:
+        return parse_listing(
+            content, url, profile=profile, timezone=timezone, content_type=content_type
+        )
+    except ExtractionError as exc:
+        return exc.reason
+
+
+def listing_parser(workers: int) -> Callable[..., Listing]:
+    """``parse_listing``, run on the parsing processes when there are several (so that
+    listings walked side by side parse on every core), else in this process."""
+    if workers <= 1:
+        return parse_listing
+
+    def parse(
+        content: bytes,
+        url: str,
+        *,
+        profile: str | None = None,
+        timezone: str,
+        content_type: str | None = None,
+    ) -> Listing:
+        result: Listing | str | None = None
+        if _pool_broken is None:
+            try:
+                future = _pool(workers).submit(
+                    _listing_or_reason, content, url, profile, timezone, content_type
+                )
+                result = future.result()
+            except CancelledError:
+                pass
+            except _POOL_ERRORS as exc:
+                _give_up_pool(exc)
+        if result is None:
+            result = _listing_or_reason(content, url, profile, timezone, content_type)
+        if isinstance(result, str):
+            raise ExtractionError(url, result)
+        return result
+
+    return parse
 
 
 def _parse_chunk(jobs: Sequence[ParseJob]) -> list[Article | str]:

@@ -31,7 +31,7 @@ from flows.health import UnhealthySources, problems
 from flows.http import USER_AGENT, make_client
 from flows.ingest import Batch, chunks, fetch_pages, parse_pages, save_batch
 from flows.ledger import DEFAULT_BATCH_DAYS, GroupsSaved, day_batches, day_of, outcomes
-from flows.parsing import close_pools, default_workers
+from flows.parsing import close_pools, default_workers, listing_parser
 from flows.politeness import Politeness
 from flows.progress import Progress, report
 from flows.safety import HostGuard
@@ -119,6 +119,7 @@ def discover_task(
     guard: HostGuard,
     archived: dict[str, Archived],
     db: str | None,
+    workers: int,
 ) -> Discovery:
     def keep(pages: list[Page], bodies: dict[str, bytes]) -> None:
         with writing(db, checkpoint=False) as con:
@@ -136,6 +137,7 @@ def discover_task(
         guard=guard,
         archived=archived,
         keep=keep,
+        parse=listing_parser(workers),
     )
 
 
@@ -311,7 +313,9 @@ def _ingest_source(
     )
     guard = HostGuard(source.hosts, allow_private=source.allow_private)
     known_or_failed = known | failed if plan.stop_at_known else known
-    found = discover_task(client, source, plan, known_or_failed, politeness, guard, archived, db)
+    found = discover_task(
+        client, source, plan, known_or_failed, politeness, guard, archived, db, parse_workers()
+    )
     with writing(db, checkpoint=False) as con:  # the listing pages are saved as the walk goes
         record_failures(con, found.failures)
         retry = retryable_failures(con, source.name, MAX_ATTEMPTS) if plan.retry_failures else []

@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 
 import flows.parsing as parsing
-from extractors import Article
+from extractors import Article, ExtractionError, parse_listing
 from flows.parsing import ParseJob, parse_all, submit_all
 from flows.sample_portal import PortalConfig, SamplePortal
 from flows.sample_portal.render import article_page
+from flows.sample_portal.routes import respond
 
 
 def jobs() -> list[ParseJob]:
@@ -177,3 +178,23 @@ def test_a_batch_whose_pool_was_closed_under_it_is_parsed_here_without_a_warning
     assert all(future.cancel() for future, _ in pool.submitted)  # as close_pools() does
     assert pending.result() == parse_all(pages, workers=1)
     assert parsing._pool_broken is None
+
+
+def test_listing_pages_parse_on_the_pool_as_in_this_process() -> None:
+    portal = SamplePortal(PortalConfig(count=40, end=date(2026, 11, 20)))
+    body = respond(portal, "/tin-tuc-su-kien", None).body
+    url = "http://p.test/tin-tuc-su-kien"
+    how = {"profile": "liferay-6.2", "timezone": "Asia/Ho_Chi_Minh", "content_type": None}
+    on_pool = parsing.listing_parser(2)
+    try:
+        pooled = on_pool(body, url, **how)
+        with pytest.raises(ExtractionError) as pooled_error:
+            on_pool(b"", url, **how)
+    finally:
+        parsing.close_pools()
+    assert pooled == parse_listing(body, url, **how)
+    assert len(pooled.items) == 10
+    with pytest.raises(ExtractionError) as here:
+        parse_listing(b"", url, **how)
+    assert (pooled_error.value.url, pooled_error.value.reason) == (url, here.value.reason)
+    assert parsing.listing_parser(1) is parse_listing
