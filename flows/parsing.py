@@ -18,9 +18,12 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from typing import TypeVar
 
 from extractors import Article, ExtractionError, extract, parse_listing
 from extractors.records import Listing
+
+T = TypeVar("T")
 
 MIN_POOL_JOBS = 8  # fewer pages than this are parsed in-process: a pool is not worth it
 CHUNKS_PER_WORKER = 8  # a batch goes to the processes in chunks, this many per worker
@@ -70,13 +73,9 @@ class Parsing:
 
     def result(self) -> list[Article | str]:
         """``parse_one`` of each job, in order (parsed here if the processes failed)."""
-        if self._chunks:
-            try:
-                return [result for chunk in self._chunks for result in chunk.result()]
-            except CancelledError:
-                pass  # the pool was closed under it (a failure elsewhere, a run's end)
-            except _POOL_ERRORS as exc:
-                _give_up_pool(exc)
+        chunks = _results(self._chunks) if self._chunks else None
+        if chunks is not None:
+            return [result for chunk in chunks for result in chunk]
         return [parse_one(job) for job in self._jobs]
 
 
@@ -88,16 +87,13 @@ def submit_all(jobs: Sequence[ParseJob], workers: int = 1) -> Parsing:
     ``if __name__ == "__main__":`` guard, no /dev/shm, ...), the pages are parsed in
     this process instead, with a warning, once.
     """
-    if workers <= 1 or len(jobs) < MIN_POOL_JOBS or _pool_broken is not None:
+    if workers <= 1 or len(jobs) < MIN_POOL_JOBS:
         return Parsing(jobs, [])
     size = max(1, len(jobs) // (workers * CHUNKS_PER_WORKER))
-    try:
-        pool = _pool(workers)
-        chunks = [pool.submit(_parse_chunk, jobs[i : i + size]) for i in range(0, len(jobs), size)]
-    except _POOL_ERRORS as exc:
-        _give_up_pool(exc)
-        return Parsing(jobs, [])
-    return Parsing(jobs, chunks)
+    chunks = _submitted(
+        workers, _parse_chunk, [(jobs[i : i + size],) for i in range(0, len(jobs), size)]
+    )
+    return Parsing(jobs, chunks or [])
 
 
 def parse_all(jobs: Sequence[ParseJob], workers: int = 1) -> list[Article | str]:
@@ -130,19 +126,10 @@ def listing_parser(workers: int) -> Callable[..., Listing]:
         timezone: str,
         content_type: str | None = None,
     ) -> Listing:
-        result: Listing | str | None = None
-        if _pool_broken is None:
-            try:
-                future = _pool(workers).submit(
-                    _listing_or_reason, content, url, profile, timezone, content_type
-                )
-                result = future.result()
-            except CancelledError:
-                pass
-            except _POOL_ERRORS as exc:
-                _give_up_pool(exc)
-        if result is None:
-            result = _listing_or_reason(content, url, profile, timezone, content_type)
+        args = (content, url, profile, timezone, content_type)
+        futures = _submitted(workers, _listing_or_reason, [args])
+        results = _results(futures) if futures else None
+        result = results[0] if results else _listing_or_reason(*args)
         if isinstance(result, str):
             raise ExtractionError(url, result)
         return result
@@ -152,6 +139,32 @@ def listing_parser(workers: int) -> Callable[..., Listing]:
 
 def _parse_chunk(jobs: Sequence[ParseJob]) -> list[Article | str]:
     return [parse_one(job) for job in jobs]
+
+
+def _submitted(
+    workers: int, fn: Callable[..., T], calls: Sequence[tuple[object, ...]]
+) -> list[Future[T]] | None:
+    """``fn(*args)`` for each of ``calls`` on the pool; None when the pool cannot run."""
+    if _pool_broken is not None:
+        return None
+    try:
+        pool = _pool(workers)
+        return [pool.submit(fn, *args) for args in calls]
+    except _POOL_ERRORS as exc:
+        _give_up_pool(exc)
+        return None
+
+
+def _results(futures: Sequence[Future[T]]) -> list[T] | None:
+    """Each future's result, in order; None when the pool broke or was closed under them
+    (a failure elsewhere, a run's end): the caller then does the work itself."""
+    try:
+        return [future.result() for future in futures]
+    except CancelledError:
+        return None
+    except _POOL_ERRORS as exc:
+        _give_up_pool(exc)
+        return None
 
 
 def _give_up_pool(exc: BaseException) -> None:
