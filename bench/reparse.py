@@ -215,10 +215,11 @@ def run_once(base: Path, workdir: Path, sources: Path, workers: int) -> Run:
 
     from flows.parsing import close_pools
     from flows.reparse import reparse
+    from storage.packs import copy_warehouse
     from storage.warehouse import connect
 
     db = workdir / f"run-w{workers}.duckdb"
-    shutil.copyfile(base, db)
+    copy_warehouse(base, db)
     con = connect(db)
     try:
         kwargs: dict[str, Any] = {"sources_file": str(sources)}
@@ -234,6 +235,7 @@ def run_once(base: Path, workdir: Path, sources: Path, workers: int) -> Run:
         con.close()
         close_pools()
         db.unlink(missing_ok=True)
+        shutil.rmtree(f"{db}.raw", ignore_errors=True)
     return Run(workers, seconds, cpu, asdict(counts), dict(phases))
 
 
@@ -257,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
         workdir.mkdir(parents=True, exist_ok=True)
         base = workdir / "base.duckdb"
         base.unlink(missing_ok=True)
+        shutil.rmtree(f"{base}.raw", ignore_errors=True)
         sources = write_sources(workdir / "sources.yaml", BASE_URL, portal)
         print(f"building a warehouse of {count} archived pages ...", file=sys.stderr, flush=True)
         started = time.perf_counter()

@@ -301,6 +301,17 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             for t in ("figures", "attachments", "stats", "doc_refs", "people")
         ),
     ),
+    (
+        10,
+        "raw archive: bodies in pack files beside the warehouse (storage.packs), the "
+        "rows keep where each lies; bodies stored before stay inline",
+        """
+        ALTER TABLE raw_pages ALTER COLUMN body DROP NOT NULL;
+        ALTER TABLE raw_pages ADD COLUMN pack VARCHAR;
+        ALTER TABLE raw_pages ADD COLUMN pack_offset BIGINT;
+        ALTER TABLE raw_pages ADD COLUMN pack_length BIGINT;
+        """,
+    ),
 ]
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import os
-import zlib
 from datetime import UTC, datetime
 from http import HTTPStatus
 
@@ -17,7 +16,8 @@ import duckdb
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from storage.errors import StorageError
+from storage import packs
+from storage.warehouse import RAW_BODY_COLUMNS
 
 
 def _warc_date(moment: datetime) -> str:
@@ -32,42 +32,45 @@ def export_warc(
 ) -> int:
     """Write the archived pages (of one source) to a WARC file; gzip it when the name
     ends in .gz. Returns the number of records."""
-    rows = con.execute(
-        """
+    directory = packs.packs_dir(con)  # before the query: another one would end its result
+    cursor = con.execute(
+        f"""
         SELECT p.url, p.status, p.fetched_at, p.content_type, p.etag, p.last_modified,
-               r.compression, r.body
+               {RAW_BODY_COLUMNS}
         FROM pages p JOIN raw_pages r USING (content_hash)
         WHERE ($source IS NULL OR p.source = $source)
         ORDER BY p.fetched_at, p.url
         """,
         {"source": source},
-    ).fetchall()
+    )
     count = 0
-    with open(path, "wb") as out:
+    with (
+        open(path, "wb") as out,
+        packs.PackReader(directory) as reader,
+    ):
         writer = WARCWriter(out, gzip=str(path).endswith(".gz"))
-        for url, status, fetched_at, ctype, etag, modified, compression, body in rows:
-            if compression != "zlib":
-                raise StorageError(f"raw page of {url}: unknown compression {compression!r}")
-            code = status if status and status != 304 else 200
-            headers = [
-                (name, value)
-                for name, value in (
-                    ("Content-Type", ctype),
-                    ("ETag", etag),
-                    ("Last-Modified", modified),
+        while rows := cursor.fetchmany(1000):  # a thousand bodies in memory at most
+            for url, status, fetched_at, ctype, etag, modified, *stored in rows:
+                code = status if status and status != 304 else 200
+                headers = [
+                    (name, value)
+                    for name, value in (
+                        ("Content-Type", ctype),
+                        ("ETag", etag),
+                        ("Last-Modified", modified),
+                    )
+                    if value
+                ]
+                http = StatusAndHeaders(
+                    f"{code} {HTTPStatus(code).phrase}", headers, protocol="HTTP/1.1"
                 )
-                if value
-            ]
-            http = StatusAndHeaders(
-                f"{code} {HTTPStatus(code).phrase}", headers, protocol="HTTP/1.1"
-            )
-            record = writer.create_warc_record(
-                url,
-                "response",
-                payload=io.BytesIO(zlib.decompress(body)),
-                http_headers=http,
-                warc_headers_dict={"WARC-Date": _warc_date(fetched_at)},
-            )
-            writer.write_record(record)
-            count += 1
+                record = writer.create_warc_record(
+                    url,
+                    "response",
+                    payload=io.BytesIO(reader.body(url, *stored)),
+                    http_headers=http,
+                    warc_headers_dict={"WARC-Date": _warc_date(fetched_at)},
+                )
+                writer.write_record(record)
+                count += 1
     return count

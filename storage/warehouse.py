@@ -7,7 +7,6 @@ import hashlib
 import os
 import re
 import time
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ import pyarrow as pa
 
 from extractors.records import Article
 from extractors.version import EXTRACTOR_VERSION
+from storage import packs
 from storage.errors import StorageError
 from storage.migrations import migrate
 from storage.records import Failure, LoadCounts, Page
@@ -522,6 +522,9 @@ _RAW_SCHEMA = pa.schema(
         ("size", pa.int64()),
         ("body", pa.binary()),
         ("first_seen_at", _TS),
+        ("pack", pa.string()),
+        ("pack_offset", pa.int64()),
+        ("pack_length", pa.int64()),
     ]
 )
 
@@ -532,22 +535,44 @@ def save_bodies(
     *,
     now: datetime | None = None,
 ) -> None:
-    """Archive fetched bodies by content hash (zlib); a body already there is kept."""
+    """Archive fetched bodies by content hash, compressed, in the warehouse's packs
+    (``storage.packs``); a body already archived is neither written nor stored again."""
     if not bodies:
         return
     now = now or datetime.now(UTC)
+    known = con.execute(
+        "SELECT content_hash FROM raw_pages WHERE content_hash IN (SELECT unnest(?))",
+        [list(bodies)],
+    ).fetchall()
+    stored = {digest for (digest,) in known}
+    digests = [d for d in bodies if d not in stored]
+    if not digests:
+        return
+    blobs = [packs.compress(bodies[d]) for d in digests]
+    directory = packs.packs_dir(con)
+    if directory is None:  # an in-memory database: inline
+        places: list[tuple[str | None, int | None, int | None]] = [(None, None, None)] * len(blobs)
+    else:
+        places = list(packs.append(directory, blobs))
     rows = [
         {
             "content_hash": digest,
-            "compression": "zlib",
-            "size": len(body),
-            "body": zlib.compress(body, 6),
+            "compression": packs.COMPRESSION,
+            "size": len(bodies[digest]),
+            "body": blob if pack is None else None,
             "first_seen_at": now,
+            "pack": pack,
+            "pack_offset": offset,
+            "pack_length": length,
         }
-        for digest, body in bodies.items()
+        for digest, blob, (pack, offset, length) in zip(digests, blobs, places, strict=True)
     ]
     with _Registered(con, _batch_raw=_table(rows, _RAW_SCHEMA)):
         con.execute("INSERT INTO raw_pages BY NAME SELECT * FROM _batch_raw ON CONFLICT DO NOTHING")
+
+
+# What ``packs.PackReader.body`` takes after the URL, from ``raw_pages r``.
+RAW_BODY_COLUMNS = "r.compression, r.body, r.pack, r.pack_offset, r.pack_length"
 
 
 @dataclass(frozen=True, slots=True)
@@ -574,17 +599,17 @@ def archived_listing_pages(con: duckdb.DuckDBPyConnection, source: str) -> dict[
 def _archived(
     con: duckdb.DuckDBPyConnection, where: str, params: list[Any]
 ) -> dict[str, ArchivedPage]:
+    directory = packs.packs_dir(con)
     rows = con.execute(
-        "SELECT p.url, r.compression, r.body, p.content_type, p.etag, p.last_modified "
+        f"SELECT p.url, p.content_type, p.etag, p.last_modified, {RAW_BODY_COLUMNS} "
         f"FROM pages p JOIN raw_pages r USING (content_hash) WHERE {where}",
         params,
     ).fetchall()
-    found = {}
-    for url, compression, body, content_type, etag, modified in rows:
-        if compression != "zlib":
-            raise StorageError(f"raw page of {url}: unknown compression {compression!r}")
-        found[url] = ArchivedPage(zlib.decompress(body), content_type, etag, modified)
-    return found
+    with packs.PackReader(directory) as reader:
+        return {
+            url: ArchivedPage(reader.body(url, *stored), content_type, etag, modified)
+            for url, content_type, etag, modified, *stored in rows
+        }
 
 
 FINAL_STAGES = ("discover", "skip")  # failures no run retries

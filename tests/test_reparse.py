@@ -4,7 +4,6 @@ saved, and the warehouse, counts and progress come out as when it runs on one pr
 from __future__ import annotations
 
 import hashlib
-import shutil
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -17,6 +16,7 @@ from flows.parsing import ParseJob, close_pools, parse_all
 from flows.reparse import ReparseCounts, reparse
 from flows.sample_portal import PortalConfig, SamplePortal
 from flows.sample_portal.render import article_page
+from storage.packs import copy_warehouse
 from storage.records import Failure, Page
 from storage.warehouse import connect, record_failures, save_articles, save_bodies, save_pages
 
@@ -75,7 +75,7 @@ def run(
 ) -> tuple[ReparseCounts, list[tuple[int, int]], dict[str, list[tuple[Any, ...]]]]:
     """Reparse a copy of ``base`` in batches of 8: counts, progress and the tables."""
     db = base.with_name(f"w{workers}.duckdb")
-    shutil.copyfile(base, db)
+    copy_warehouse(base, db)
     progress: list[tuple[int, int]] = []
     con = connect(db)
     try:

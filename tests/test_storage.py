@@ -396,12 +396,21 @@ def test_a_write_past_its_memory_budget_says_which_setting_to_raise(
     path = tmp_path / "w.duckdb"
     connect(path).close()
     monkeypatch.setenv("BULLETIN_WRITE_MEMORY", "1MB")
-    bodies = {f"{i:064x}": bytes([i % 251]) * 400_000 for i in range(20)}
+    articles = [
+        replace(
+            sample_article(),
+            url=f"http://p.test/{i}",
+            canonical_url=f"http://p.test/{i}",
+            body_text=f"{i} " + "Tin tức. " * 50_000,
+        )
+        for i in range(20)
+    ]
     with pytest.raises(
         StorageError, match=r"needed more than its 1MB: set BULLETIN_WRITE_MEMORY higher"
     ):
         with writing(path) as con:
-            save_bodies(con, bodies)
+            save_articles(con, "s", articles)
+    bodies = {f"{i:064x}": bytes([i % 251]) * 400_000 for i in range(20)}
     monkeypatch.setenv("BULLETIN_WRITE_MEMORY", "lots")
     with pytest.raises(StorageError, match="BULLETIN_WRITE_MEMORY='lots' is not an amount"):
         with writing(path):
