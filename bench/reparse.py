@@ -4,7 +4,7 @@
 
 Builds a warehouse of ``--pages`` archived article pages without a crawl: each page of a
 sample portal (max(90, N // 20) days up to 2026-11-20) is rendered in-process, extracted,
-and saved as a crawl saves it (``save_bodies``, ``save_pages``, ``save_articles``,
+and saved as a crawl saves it (``save_bodies``, ``save_pages``, ``save_rows``,
 ``record_failures``). By default every stored article's ``content_hash`` is then made
 stale, as after an extractor upgrade that changes every article, so that a reparse
 rewrites each one; ``--unchanged`` keeps them, and a reparse only compares.
@@ -18,7 +18,7 @@ at least 1.7 x the pages/s of one.
 Each run's time is also split by the functions ``flows.reparse`` calls (wrapped with
 timers for the run, without editing it): reading the archive (``archived_pages``),
 parsing (``submit_all`` and the wait for its ``result()``; ``parse_all`` in versions
-before it) and saving (``save_articles``, ``record_failures``). With one worker, parsing
+before it) and saving (``save_rows``, ``record_failures``). With one worker, parsing
 is the parse itself, in this process; with two, it is only the time this process waits
 for the workers, which parse the next batch while it reads and saves. From the one-worker
 split, Amdahl's law gives the best speed-up two workers could reach on two free cores if
@@ -65,9 +65,9 @@ def build(db: Path, portal: SamplePortal) -> dict[str, int]:
     from storage.warehouse import (
         connect,
         record_failures,
-        save_articles,
         save_bodies,
         save_pages,
+        save_rows,
     )
 
     host = BASE_URL.split("//", 1)[1]
@@ -92,19 +92,18 @@ def build(db: Path, portal: SamplePortal) -> dict[str, int]:
                     Page(url, SOURCE, "article", 200, now, len(body), digest, response.content_type)
                 )
                 jobs.append(ParseJob(url, body, response.content_type, PROFILE, "Asia/Ho_Chi_Minh"))
-            results = parse_all(jobs, default_workers())
-            articles = [r for r in results if not isinstance(r, str)]
+            parsed = parse_all(jobs, default_workers())
             failures = [
-                Failure(job.url, SOURCE, "extract", r, 200)
-                for job, r in zip(jobs, results, strict=True)
-                if isinstance(r, str)
+                Failure(job.url, SOURCE, "extract", error, 200)
+                for job, error in zip(jobs, parsed.errors, strict=True)
+                if error is not None
             ]
             save_bodies(con, bodies)
             save_pages(con, pages)
-            save_articles(con, SOURCE, articles)
+            save_rows(con, SOURCE, parsed.rows)
             record_failures(con, failures)
             tally["pages"] += len(pages)
-            tally["articles"] += len(articles)
+            tally["articles"] += len(parsed.rows)
             tally["failures"] += len(failures)
     finally:
         con.close()
@@ -133,7 +132,8 @@ PHASES = {
     "archived_pages": "read archive",
     "submit_all": "parse",  # and the result() of what it returns: see TimedParsing
     "parse_all": "parse",  # before submit_all
-    "save_articles": "save",
+    "save_rows": "save",
+    "save_articles": "save",  # before save_rows
     "record_failures": "save",
 }
 

@@ -14,14 +14,14 @@ from typing import TypeVar
 import duckdb
 import httpx
 
-from extractors import Article
 from flows.http import Fetched, FetchError, fetch
 from flows.parsing import ParseJob, parse_all
 from flows.politeness import Politeness
 from flows.safety import HostGuard
 from flows.sources import Source
 from storage.records import Failure, LoadCounts, Page
-from storage.warehouse import record_failures, save_articles, save_bodies, save_pages
+from storage.rows import ArticleRows, article_rows
+from storage.warehouse import record_failures, save_bodies, save_pages, save_rows
 
 BATCH_SIZE = 100  # article pages fetched, parsed and saved together
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -32,7 +32,7 @@ class Batch:
     """The outcome of one batch of article URLs: every URL is in articles or failures."""
 
     source: str = ""
-    articles: list[Article] = field(default_factory=list)
+    rows: ArticleRows = field(default_factory=lambda: article_rows([]))  # the articles
     pages: list[Page] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     bodies: dict[str, bytes] = field(default_factory=dict)  # by content hash
@@ -113,18 +113,17 @@ def parse_pages(
     """Extract the batch's waiting pages (on ``workers`` processes); an extraction
     failure is recorded. With ``window``, an article dated outside it is not kept
     (listings without dates cannot be filtered before the fetch)."""
-    results = parse_all(batch.jobs, workers)
-    for job, result in zip(batch.jobs, results, strict=True):
-        if isinstance(result, str):
-            batch.failures.append(Failure(job.url, batch.source, "extract", result, job.status))
-            continue
-        if (
-            window is not None
-            and result.published_at is not None
-            and not (window[0] <= result.published_at <= window[1])
+    parsed = parse_all(batch.jobs, workers)
+    kept: list[int] = []
+    published = parsed.rows.column("published_at")
+    for job, error, pos in zip(batch.jobs, parsed.errors, parsed.positions(), strict=True):
+        if error is not None:
+            batch.failures.append(Failure(job.url, batch.source, "extract", error, job.status))
+        elif pos is not None and (
+            window is None or published[pos] is None or window[0] <= published[pos] <= window[1]
         ):
-            continue
-        batch.articles.append(result)
+            kept.append(pos)
+    batch.rows = parsed.rows if len(kept) == len(parsed.rows) else parsed.rows.take(kept)
     batch.jobs = []
     return batch
 
@@ -155,6 +154,6 @@ def save_batch(con: duckdb.DuckDBPyConnection, source: Source, batch: Batch) -> 
     """Load one batch: the raw bodies, the fetch log, the articles (upserted), failures."""
     save_bodies(con, batch.bodies)
     save_pages(con, batch.pages)
-    counts = save_articles(con, source.name, batch.articles)
+    counts = save_rows(con, source.name, batch.rows)
     record_failures(con, batch.failures, backoff=source.retry_backoff)
     return counts

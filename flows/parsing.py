@@ -1,5 +1,5 @@
-"""Parsing on every core: archived or fetched page bodies in, articles or extraction
-failures out.
+"""Parsing on every core: archived or fetched page bodies in, articles (as the rows the
+warehouse loads) or extraction failures out.
 
 Extraction is pure CPU work, so a run parses in a pool of worker processes (one per core
 by default, started from a fork server that has the extractors imported) while its
@@ -22,6 +22,7 @@ from typing import TypeVar
 
 from extractors import Article, ExtractionError, extract, parse_listing
 from extractors.records import Listing
+from storage.rows import ArticleRows, article_rows
 
 T = TypeVar("T")
 
@@ -64,19 +65,46 @@ def parse_one(job: ParseJob) -> Article | str:
         return exc.reason
 
 
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """Pages parsed together: for each, in order, why its extraction failed (None: it
+    gave an article); and the articles as rows (``storage.rows``), in the same order,
+    failures left out. Rows are built where the pages are parsed, so the writer only
+    inserts them."""
+
+    errors: list[str | None]
+    rows: ArticleRows
+
+    def positions(self) -> list[int | None]:
+        """For each page, the position of its article in ``rows`` (None: it failed)."""
+        found: list[int | None] = []
+        count = 0
+        for error in self.errors:
+            found.append(None if error is not None else count)
+            count += error is None
+        return found
+
+    @staticmethod
+    def concat(parts: Sequence[Parsed]) -> Parsed:
+        return Parsed(
+            [e for part in parts for e in part.errors],
+            ArticleRows.concat([part.rows for part in parts]),
+        )
+
+
 class Parsing:
     """The parse of some jobs, on its way: ``result()`` waits for it."""
 
-    def __init__(self, jobs: Sequence[ParseJob], chunks: list[Future[list[Article | str]]]):
+    def __init__(self, jobs: Sequence[ParseJob], chunks: list[Future[Parsed]]):
         self._jobs = jobs
         self._chunks = chunks  # none: parse in this process when asked
 
-    def result(self) -> list[Article | str]:
-        """``parse_one`` of each job, in order (parsed here if the processes failed)."""
+    def result(self) -> Parsed:
+        """The jobs parsed (here, if the processes failed)."""
         chunks = _results(self._chunks) if self._chunks else None
         if chunks is not None:
-            return [result for chunk in chunks for result in chunk]
-        return [parse_one(job) for job in self._jobs]
+            return Parsed.concat(chunks)
+        return _parse_chunk(self._jobs)
 
 
 def submit_all(jobs: Sequence[ParseJob], workers: int = 1) -> Parsing:
@@ -96,8 +124,8 @@ def submit_all(jobs: Sequence[ParseJob], workers: int = 1) -> Parsing:
     return Parsing(jobs, chunks or [])
 
 
-def parse_all(jobs: Sequence[ParseJob], workers: int = 1) -> list[Article | str]:
-    """``parse_one`` of each job, in order; on ``workers`` processes when it pays."""
+def parse_all(jobs: Sequence[ParseJob], workers: int = 1) -> Parsed:
+    """The jobs parsed, on ``workers`` processes when it pays."""
     return submit_all(jobs, workers).result()
 
 
@@ -137,8 +165,12 @@ def listing_parser(workers: int) -> Callable[..., Listing]:
     return parse
 
 
-def _parse_chunk(jobs: Sequence[ParseJob]) -> list[Article | str]:
-    return [parse_one(job) for job in jobs]
+def _parse_chunk(jobs: Sequence[ParseJob]) -> Parsed:
+    results = [parse_one(job) for job in jobs]
+    return Parsed(
+        [r if isinstance(r, str) else None for r in results],
+        article_rows([r for r in results if not isinstance(r, str)]),
+    )
 
 
 def _submitted(

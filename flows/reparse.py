@@ -15,12 +15,11 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from extractors import Article
 from flows.ingest import chunks
 from flows.parsing import ParseJob, Parsing, default_workers, submit_all
 from flows.sources import DEFAULT_TIMEZONE, Source, SourcesError, load_sources
 from storage.records import Failure, LoadCounts
-from storage.warehouse import archived_pages, record_failures, save_articles
+from storage.warehouse import archived_pages, record_failures, save_rows
 
 BATCH_SIZE = 200
 
@@ -142,15 +141,17 @@ def _finish(
     total: int,
 ) -> None:
     """Wait for a batch's parse, save what changed and its failures, and report."""
-    by_source: dict[str, list[Article]] = {}
+    parsed = batch.parsing.result()
+    by_source: dict[str, list[int]] = {}  # source -> positions of its articles
     failures: list[Failure] = []
-    for (name, job), result in zip(batch.jobs, batch.parsing.result(), strict=True):
-        if isinstance(result, str):
-            failures.append(Failure(job.url, name, "extract", result, 200))
-        else:
-            by_source.setdefault(name, []).append(result)
-    for name, articles in by_source.items():
-        tally.saved += save_articles(con, name, articles)
+    for (name, job), error, pos in zip(batch.jobs, parsed.errors, parsed.positions(), strict=True):
+        if error is not None:
+            failures.append(Failure(job.url, name, "extract", error, 200))
+        elif pos is not None:
+            by_source.setdefault(name, []).append(pos)
+    for name, positions in by_source.items():
+        rows = parsed.rows if len(by_source) == 1 else parsed.rows.take(positions)
+        tally.saved += save_rows(con, name, rows)
     record_failures(con, failures)
     tally.done += batch.size
     tally.pages += len(batch.jobs)

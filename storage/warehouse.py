@@ -3,28 +3,32 @@
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import os
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import orjson
 import pyarrow as pa
 
 from extractors.records import Article
-from extractors.version import EXTRACTOR_VERSION
 from storage import packs
 from storage.errors import StorageError
 from storage.migrations import migrate
 from storage.records import Failure, LoadCounts, Page
+from storage.rows import (
+    ARTICLE_SCHEMA,
+    CHILDREN,
+    ROW,
+    TS,
+    ArticleRows,
+    article_rows,
+)
 
 DEFAULT_DB = "warehouse.duckdb"
 TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -150,146 +154,7 @@ def write_memory() -> str | None:
     return memory
 
 
-def article_id(canonical_url: str) -> str:
-    """The stable id of an article: a hash of its canonical URL."""
-    return hashlib.sha256(canonical_url.encode("utf-8")).hexdigest()[:16]
-
-
-def text_hash(article: Article) -> str:
-    """A hash of what makes two pages the same article, whatever their URLs."""
-    published = article.published_at.isoformat() if article.published_at else ""
-    blob = "\x1f".join((article.title, published, article.lead or "", article.body_text))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
-
-
-_HASHED_FIELDS = tuple(f for f in Article.__dataclass_fields__ if f != "url")
-
-
-def content_hash(article: Article) -> str:
-    """A hash of everything extraction produced (every field but the URL, as orjson
-    writes it: records as objects in field order, datetimes in ISO 8601), so a re-load
-    can tell what changed."""
-    data = {f: getattr(article, f) for f in _HASHED_FIELDS}
-    return hashlib.sha256(orjson.dumps(data)).hexdigest()
-
-
-_TS = pa.timestamp("us", tz="UTC")
-
-_ARTICLE_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("source", pa.string()),
-        ("url", pa.string()),
-        ("canonical_url", pa.string()),
-        ("title", pa.string()),
-        ("published_at", _TS),
-        ("lead", pa.string()),
-        ("body_text", pa.string()),
-        ("author", pa.string()),
-        ("source_unit", pa.string()),
-        ("category", pa.string()),
-        ("language", pa.string()),
-        ("profile", pa.string()),
-        ("warnings", pa.list_(pa.string())),
-        ("content_hash", pa.string()),
-        ("extractor_version", pa.string()),
-        ("first_seen_at", _TS),
-        ("updated_at", _TS),
-        ("encoding_suspect", pa.bool_()),
-        ("text_hash", pa.string()),
-    ]
-)
-_FIGURE_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("ordinal", pa.int32()),
-        ("src", pa.string()),
-        ("caption", pa.string()),
-        ("credit", pa.string()),
-        ("alt", pa.string()),
-    ]
-)
-_ATTACHMENT_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("ordinal", pa.int32()),
-        ("url", pa.string()),
-        ("label", pa.string()),
-        ("kind", pa.string()),
-    ]
-)
-_OFFSETS = [("field", pa.string()), ("start_offset", pa.int32()), ("end_offset", pa.int32())]
-_STAT_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("ordinal", pa.int32()),
-        ("value", pa.float64()),
-        ("value_high", pa.float64()),
-        ("total", pa.float64()),
-        ("unit", pa.string()),
-        ("qualifier", pa.string()),
-        ("period", pa.string()),
-        ("text", pa.string()),
-        ("sentence", pa.string()),
-        *_OFFSETS,
-    ]
-)
-_DOC_REF_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("ordinal", pa.int32()),
-        ("number", pa.string()),
-        ("type_code", pa.string()),
-        ("type_name", pa.string()),
-        ("issuer_code", pa.string()),
-        ("year", pa.int32()),
-        ("issued_on", pa.date32()),
-        ("complete", pa.bool_()),
-        ("mentions", pa.int32()),
-        ("text", pa.string()),
-        *_OFFSETS,
-    ]
-)
-_PEOPLE_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("ordinal", pa.int32()),
-        ("name", pa.string()),
-        ("title", pa.string()),
-        ("quoted", pa.bool_()),
-        ("quote", pa.string()),
-        ("sentence", pa.string()),
-        *_OFFSETS,
-    ]
-)
-
-
-def _row(schema: pa.Schema) -> tuple[str, ...]:
-    """The record field behind each column of a child table after ``article_id``: the
-    column's name, but ``start``/``end`` for the offset columns."""
-    fields = {"start_offset": "start", "end_offset": "end"}
-    return tuple(fields.get(name, name) for name in schema.names[1:])
-
-
-def _getter(names: Sequence[str]) -> Callable[[Any], tuple[Any, ...]]:
-    """``attrgetter(*names)``, that returns a tuple whatever the number of names."""
-    if len(names) == 1:
-        name = names[0]
-        return lambda obj: (getattr(obj, name),)
-    if not names:
-        return lambda obj: ()
-    return attrgetter(*names)
-
-
-# Tables that hang off an article, keyed by (article_id, ordinal), replaced with it.
-# The table name is also the Article attribute that holds the records.
-_CHILDREN: tuple[tuple[str, pa.Schema], ...] = (
-    ("figures", _FIGURE_SCHEMA),
-    ("attachments", _ATTACHMENT_SCHEMA),
-    ("stats", _STAT_SCHEMA),
-    ("doc_refs", _DOC_REF_SCHEMA),
-    ("people", _PEOPLE_SCHEMA),
-)
+_TS = TS
 
 _ALIAS_SCHEMA = pa.schema([("url", pa.string()), ("article_id", pa.string()), ("seen_at", _TS)])
 
@@ -322,13 +187,6 @@ def _table(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema)
 
 
-def _columns(columns: Sequence[Sequence[Any]], schema: pa.Schema) -> pa.Table:
-    """A table from one sequence of Python values per column of ``schema``: each column
-    is converted in one call, with no dict per row."""
-    arrays = [pa.array(values, type=f.type) for values, f in zip(columns, schema, strict=True)]
-    return pa.Table.from_arrays(arrays, schema=schema)
-
-
 class _Registered:
     """Registers Arrow tables under view names for one statement block, then drops them."""
 
@@ -357,49 +215,23 @@ class _Transaction:
 
 
 # The articles columns that are Article fields, as they are.
-_ARTICLE_FIELDS = tuple(n for n in _ARTICLE_SCHEMA.names if n in Article.__dataclass_fields__)
-
-
-def article_tables(
-    source: str,
-    articles: Sequence[Article],
-    *,
-    ids: Sequence[str],
-    content_hashes: Sequence[str],
-    text_hashes: Sequence[str],
-    now: datetime,
-) -> dict[str, pa.Table]:
-    """The Arrow tables that load ``articles`` (with their ids and hashes, in the same
-    order): ``articles`` and each child table, by table name."""
-    # Column by column: a list per column of values the records already hold, and no
-    # tuple or dict per row (which would also wake the garbage collector over and over).
-    n = len(articles)
-    columns: dict[str, Sequence[Any]] = {
-        f: list(map(attrgetter(f), articles)) for f in _ARTICLE_FIELDS
-    }
-    columns |= {
-        "article_id": ids,
-        "source": [source] * n,
-        "content_hash": content_hashes,
-        "extractor_version": [EXTRACTOR_VERSION] * n,
-        "first_seen_at": [now] * n,
-        "updated_at": [now] * n,
-        "text_hash": text_hashes,
-    }
-    tables = {"articles": _columns([columns[f] for f in _ARTICLE_SCHEMA.names], _ARTICLE_SCHEMA)}
-    for name, schema in _CHILDREN:
-        per_article = [getattr(art, name) for art in articles]
-        records = [r for recs in per_article for r in recs]
-        owners = [aid for aid, recs in zip(ids, per_article, strict=True) for _ in recs]
-        values = [list(map(attrgetter(f), records)) for f in _row(schema)]
-        tables[name] = _columns([owners, *values], schema)
-    return tables
-
-
 def save_articles(
     con: duckdb.DuckDBPyConnection,
     source: str,
     articles: Sequence[Article],
+    *,
+    now: datetime | None = None,
+) -> LoadCounts:
+    """``save_rows`` of the articles' rows (``storage.rows.article_rows``)."""
+    if not articles:
+        return LoadCounts()
+    return save_rows(con, source, article_rows(articles), now=now)
+
+
+def save_rows(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    rows: ArticleRows,
     *,
     now: datetime | None = None,
 ) -> LoadCounts:
@@ -409,24 +241,23 @@ def save_articles(
     An article keeps the first URL it was fetched at; any other URL that led to it (a
     second spelling with the same canonical URL, or a page with the same text under
     another canonical URL) is recorded in ``aliases``."""
-    if not articles:
+    if not len(rows):
         return LoadCounts()
     now = now or datetime.now(UTC)
-    by_id: dict[str, Article] = {}
-    text_hashes: dict[str, str] = {}  # article id -> its text hash
+    ids, urls = rows.column("article_id"), rows.column("url")
+    text_hashes, content_hashes = rows.column("text_hash"), rows.column("content_hash")
+    by_id: dict[str, int] = {}  # article id -> the position of the one kept
     texts: dict[str, str] = {}  # text hash -> the article id that has it
     aliases: dict[str, str] = {}  # URL of a duplicate -> the article it duplicates
-    for art in articles:  # the same article reached twice in a batch counts once
-        aid, thash = article_id(art.canonical_url), text_hash(art)
-        kept = texts.setdefault(thash, aid)
+    for pos, (aid, url, thash) in enumerate(zip(ids, urls, text_hashes, strict=True)):
+        kept = texts.setdefault(thash, aid)  # the same article twice in a batch counts once
         if kept != aid:
-            aliases[art.url] = kept
+            aliases[url] = kept
         elif aid in by_id:
-            if by_id[aid].url != art.url:
-                aliases[art.url] = aid
+            if urls[by_id[aid]] != url:
+                aliases[url] = aid
         else:
-            by_id[aid] = art
-            text_hashes[aid] = thash
+            by_id[aid] = pos
     # ... and an article stored under another URL is not stored again.
     stored_elsewhere = con.execute(
         "SELECT text_hash, article_id FROM articles WHERE text_hash IN (SELECT unnest(?))",
@@ -435,21 +266,19 @@ def save_articles(
     for thash, other in stored_elsewhere:
         aid = texts[thash]
         if other != aid and aid in by_id:
-            aliases[by_id.pop(aid).url] = other
-    ids = list(by_id)
-    content_hashes = {i: content_hash(by_id[i]) for i in ids}
+            aliases[urls[by_id.pop(aid)]] = other
     stored = {
         aid: (chash, url)
         for aid, chash, url in con.execute(
             "SELECT article_id, content_hash, url FROM articles "
             "WHERE article_id IN (SELECT unnest(?))",
-            [ids],
+            [list(by_id)],
         ).fetchall()
     }
     duplicates = len(aliases)
     for aid, (_, url) in stored.items():  # a stored article, fetched at another URL
-        if by_id[aid].url != url:
-            aliases[by_id[aid].url] = aid
+        if urls[by_id[aid]] != url:
+            aliases[urls[by_id[aid]]] = aid
     if aliases:
         alias_rows = [{"url": u, "article_id": a, "seen_at": now} for u, a in aliases.items()]
         with _Registered(con, _batch_aliases=_table(alias_rows, _ALIAS_SCHEMA)):
@@ -459,38 +288,35 @@ def save_articles(
             )
             con.execute("DELETE FROM failures WHERE url IN (SELECT url FROM _batch_aliases)")
     existing = {aid: chash for aid, (chash, _) in stored.items()}
-    changed = [i for i in ids if existing.get(i) != content_hashes[i]]
+    changed = [i for i, pos in by_id.items() if existing.get(i) != content_hashes[pos]]
+    updated = [i for i in changed if i in existing]
     counts = LoadCounts(
-        new=sum(1 for i in changed if i not in existing),
-        updated=sum(1 for i in changed if i in existing),
-        unchanged=len(ids) - len(changed) + duplicates,
+        new=len(changed) - len(updated),
+        updated=len(updated),
+        unchanged=len(by_id) - len(changed) + duplicates,
     )
     if not changed:
         return counts
-    tables = article_tables(
-        source,
-        [by_id[i] for i in changed],
-        ids=changed,
-        content_hashes=[content_hashes[i] for i in changed],
-        text_hashes=[text_hashes[i] for i in changed],
-        now=now,
-    )
+    batch = rows if len(changed) == len(rows) else rows.take([by_id[i] for i in changed])
     kept_cols = ("article_id", "first_seen_at", "url")  # an article keeps its first URL
-    update_cols = [f.name for f in _ARTICLE_SCHEMA if f.name not in kept_cols]
+    update_cols = [f.name for f in ARTICLE_SCHEMA if f.name not in kept_cols]
     assignments = ", ".join(f"{c} = excluded.{c}" for c in update_cols)
     # A batch of new articles is a plain insert; only updated ones pay for the upsert
     # and for finding their old child rows (the child tables have no index).
-    upsert = f" ON CONFLICT (article_id) DO UPDATE SET {assignments}" if counts.updated else ""
-    views = {f"_batch_{name}": table for name, table in tables.items()}
+    upsert = f" ON CONFLICT (article_id) DO UPDATE SET {assignments}" if updated else ""
+    views = {f"_batch_{name}": table for name, table in batch.tables.items()}
     with _Registered(con, **views), _Transaction(con):
-        con.execute(f"INSERT INTO articles BY NAME SELECT * FROM _batch_articles{upsert}")
-        updated = [i for i in changed if i in existing]
-        for child, _ in _CHILDREN:
+        con.execute(
+            "INSERT INTO articles BY NAME SELECT *, $source AS source, "
+            f"$now AS first_seen_at, $now AS updated_at FROM _batch_articles{upsert}",
+            {"source": source, "now": now},
+        )
+        for child in CHILDREN:
             if updated:
                 con.execute(
                     f"DELETE FROM {child} WHERE article_id IN (SELECT unnest(?))", [updated]
                 )
-            con.execute(f"INSERT INTO {child} BY NAME SELECT * FROM _batch_{child}")
+            con.execute(f"INSERT INTO {child} BY NAME SELECT * EXCLUDE ({ROW}) FROM _batch_{child}")
         con.execute("DELETE FROM failures WHERE url IN (SELECT url FROM _batch_articles)")
     return counts
 

@@ -101,7 +101,7 @@ def test_per_host_concurrency_and_rate_hold_together(served) -> None:
             polite = Politeness(client, rate=rate, concurrency=concurrency, user_agent=USER_AGENT)
             portal.clear_requests()
             batch = fetch_articles(client, source, urls, politeness=polite)
-            assert [a.url for a in batch.articles] == urls  # in order, none lost
+            assert batch.rows.column("url") == urls  # in order, none lost
             # Never more than the cap at once, and the cap is used (a loaded machine may
             # keep a worker from catching up, so the peak may fall short of 3).
             assert 2 <= portal.peak_in_flight <= concurrency

@@ -364,7 +364,7 @@ def test_reparse_from_the_archive_with_the_network_disabled(
     # A new extractor version whose output differs: every article is rewritten, with the
     # version that produced it, and the fetch log is left as it was.
     import flows.parsing
-    import storage.warehouse
+    import storage.rows
     from extractors import extract
 
     def upgraded(*args: Any, **kwargs: Any) -> Any:
@@ -372,7 +372,7 @@ def test_reparse_from_the_archive_with_the_network_disabled(
         return replace(article, title=article.title + " (v9)")
 
     monkeypatch.setattr(flows.parsing, "extract", upgraded)
-    monkeypatch.setattr(storage.warehouse, "EXTRACTOR_VERSION", "9.9.9")
+    monkeypatch.setattr(storage.rows, "EXTRACTOR_VERSION", "9.9.9")
     counts = reparse(con, sources_file=str(sources), workers=1)  # in this process
     assert (counts.updated, counts.unchanged, counts.new) == (58, 0, 0)
     rows = con.execute("SELECT title, extractor_version FROM articles").fetchall()

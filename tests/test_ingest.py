@@ -33,7 +33,7 @@ def test_a_batch_accounts_for_every_url() -> None:
 
     urls = [f"http://portal.test/{p}" for p in ("a", "b.pdf", "c", "d")]
     batch = fetch_articles(make_client(transport=httpx.MockTransport(handler)), SOURCE, urls)
-    assert [a.url for a in batch.articles] == ["http://portal.test/a"]
+    assert batch.rows.column("url") == ["http://portal.test/a"]
     assert batch.failures == [
         Failure("http://portal.test/b.pdf", "s", "skip", "not an HTML page (application/pdf)", 200),
         Failure("http://portal.test/d", "s", "fetch", "HTTP 404 Not Found", 404),

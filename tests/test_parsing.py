@@ -14,10 +14,11 @@ import pytest
 
 import flows.parsing as parsing
 from extractors import Article, ExtractionError, parse_listing
-from flows.parsing import ParseJob, parse_all, submit_all
+from flows.parsing import Parsed, ParseJob, parse_all, submit_all
 from flows.sample_portal import PortalConfig, SamplePortal
 from flows.sample_portal.render import article_page
 from flows.sample_portal.routes import respond
+from storage.rows import article_rows
 
 
 def jobs() -> list[ParseJob]:
@@ -43,8 +44,12 @@ def test_the_pool_gives_what_one_process_gives_in_order() -> None:
     finally:
         parsing.close_pools()
     assert pooled == parse_all(pages, workers=1)
-    assert pooled[-1] == "no title found"
-    assert [a.url for a in pooled[:-1] if not isinstance(a, str)] == [j.url for j in pages[:-1]]
+    assert pooled.errors == [None] * (len(pages) - 1) + ["no title found"]
+    assert pooled.positions() == [*range(len(pages) - 1), None]
+    # The rows are those of the articles extracted here, whole.
+    extracted = [parsing.parse_one(j) for j in pages[:-1]]
+    assert pooled.rows == article_rows([a for a in extracted if isinstance(a, Article)])
+    assert pooled.rows.column("url") == [j.url for j in pages[:-1]]
 
 
 def test_a_pool_that_cannot_run_falls_back_to_this_process(
@@ -66,7 +71,7 @@ class PendingPool:
     """A pool that only records what it is given: each chunk's future waits for ``run``."""
 
     def __init__(self) -> None:
-        self.submitted: list[tuple[Future[list[Article | str]], list[ParseJob]]] = []
+        self.submitted: list[tuple[Future[Parsed], list[ParseJob]]] = []
 
     def submit(self, fn: Callable[..., Any], chunk: list[ParseJob]) -> Future[Any]:
         future: Future[Any] = Future()
@@ -126,8 +131,8 @@ def test_submit_all_on_the_pool_gives_each_batch_in_order() -> None:
         parsing.close_pools()
     assert results[0] == parse_all(first, workers=1)
     assert results[1] == parse_all(second, workers=1)  # 5 pages: in this process
-    assert results[1][-1] == "no title found"
-    assert [a.url for a in results[0] if not isinstance(a, str)] == [j.url for j in first]
+    assert results[1].errors[-1] == "no title found"
+    assert results[0].rows.column("url") == [j.url for j in first]
 
 
 def test_submit_all_with_one_worker_parses_here_when_asked(
@@ -143,8 +148,8 @@ def test_submit_all_with_one_worker_parses_here_when_asked(
     assert calls == []
     results = pending.result()
     assert calls == [page.url for page in pages]
-    assert results[-1] == "no title found"
-    assert [a.url for a in results[:-1] if not isinstance(a, str)] == [j.url for j in pages[:-1]]
+    assert results.errors[-1] == "no title found"
+    assert results.rows.column("url") == [j.url for j in pages[:-1]]
 
 
 def test_a_pool_that_breaks_under_pending_batches_falls_back_with_one_warning(

@@ -18,7 +18,7 @@ from flows.sample_portal import PortalConfig, SamplePortal
 from flows.sample_portal.render import article_page
 from storage.packs import copy_warehouse
 from storage.records import Failure, Page
-from storage.warehouse import connect, record_failures, save_articles, save_bodies, save_pages
+from storage.warehouse import connect, record_failures, save_bodies, save_pages, save_rows
 
 BASE = "http://p.test"
 MALFORMED = BASE + "/x"
@@ -56,8 +56,7 @@ def warehouse(tmp_path: Path) -> Path:
         ParseJob(url, body, "text/html", "liferay-6.2", "Asia/Ho_Chi_Minh")
         for url, body in pages.items()
     ]
-    results = parse_all(jobs)
-    save_articles(con, "sample", [r for r in results if not isinstance(r, str)])
+    save_rows(con, "sample", parse_all(jobs).rows)
     record_failures(con, [Failure(MALFORMED, "sample", "extract", "no title found", 200)])
     con.execute("UPDATE articles SET content_hash = 'stale'")
     con.execute("DELETE FROM pages WHERE url = (SELECT min(url) FROM articles)")

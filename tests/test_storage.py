@@ -13,8 +13,8 @@ from extractors.records import Article, Attachment, Figure
 from storage.errors import StorageError
 from storage.migrations import MIGRATIONS
 from storage.records import Failure, LoadCounts, Page
+from storage.rows import article_id
 from storage.warehouse import (
-    article_id,
     connect,
     known_article_urls,
     record_failures,
@@ -373,7 +373,7 @@ def test_failures_that_reach_the_limit_are_marked_final(con: duckdb.DuckDBPyConn
 def test_content_hash_covers_every_field_but_the_url() -> None:
     from dataclasses import replace
 
-    from storage.warehouse import content_hash
+    from storage.rows import content_hash
 
     article = sample_article()
     assert content_hash(replace(article, url="http://portal.test/web/guest/tin/a-1")) == (

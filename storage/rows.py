@@ -1,0 +1,231 @@
+"""Articles in the warehouse's table shapes: Arrow tables built from extracted records,
+with their ids and hashes, ready for one bulk insert.
+
+Pure (pyarrow and hashing, no DuckDB), so the parsing processes build them next to the
+extraction and the single writer only inserts (``storage.warehouse.save_rows``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any
+
+import orjson
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from extractors.records import Article
+from extractors.version import EXTRACTOR_VERSION
+
+
+def article_id(canonical_url: str) -> str:
+    """The stable id of an article: a hash of its canonical URL."""
+    return hashlib.sha256(canonical_url.encode("utf-8")).hexdigest()[:16]
+
+
+def text_hash(article: Article) -> str:
+    """A hash of what makes two pages the same article, whatever their URLs."""
+    published = article.published_at.isoformat() if article.published_at else ""
+    blob = "\x1f".join((article.title, published, article.lead or "", article.body_text))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+_HASHED_FIELDS = tuple(f for f in Article.__dataclass_fields__ if f != "url")
+
+
+def content_hash(article: Article) -> str:
+    """A hash of everything extraction produced (every field but the URL, as orjson
+    writes it: records as objects in field order, datetimes in ISO 8601), so a re-load
+    can tell what changed."""
+    data = {f: getattr(article, f) for f in _HASHED_FIELDS}
+    return hashlib.sha256(orjson.dumps(data)).hexdigest()
+
+
+TS = pa.timestamp("us", tz="UTC")
+
+# The articles table as stored; the writer sets the columns of LOAD_COLUMNS.
+ARTICLE_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("source", pa.string()),
+        ("url", pa.string()),
+        ("canonical_url", pa.string()),
+        ("title", pa.string()),
+        ("published_at", TS),
+        ("lead", pa.string()),
+        ("body_text", pa.string()),
+        ("author", pa.string()),
+        ("source_unit", pa.string()),
+        ("category", pa.string()),
+        ("language", pa.string()),
+        ("profile", pa.string()),
+        ("warnings", pa.list_(pa.string())),
+        ("content_hash", pa.string()),
+        ("extractor_version", pa.string()),
+        ("first_seen_at", TS),
+        ("updated_at", TS),
+        ("encoding_suspect", pa.bool_()),
+        ("text_hash", pa.string()),
+    ]
+)
+LOAD_COLUMNS = ("source", "first_seen_at", "updated_at")
+ROW = "_row"  # in a child table: its article's position in the articles table
+
+_OFFSETS = [("field", pa.string()), ("start_offset", pa.int32()), ("end_offset", pa.int32())]
+# Tables that hang off an article, keyed by (article_id, ordinal), replaced with it.
+# The table name is also the Article attribute that holds the records.
+CHILDREN: dict[str, pa.Schema] = {
+    "figures": pa.schema(
+        [
+            ("article_id", pa.string()),
+            ("ordinal", pa.int32()),
+            ("src", pa.string()),
+            ("caption", pa.string()),
+            ("credit", pa.string()),
+            ("alt", pa.string()),
+        ]
+    ),
+    "attachments": pa.schema(
+        [
+            ("article_id", pa.string()),
+            ("ordinal", pa.int32()),
+            ("url", pa.string()),
+            ("label", pa.string()),
+            ("kind", pa.string()),
+        ]
+    ),
+    "stats": pa.schema(
+        [
+            ("article_id", pa.string()),
+            ("ordinal", pa.int32()),
+            ("value", pa.float64()),
+            ("value_high", pa.float64()),
+            ("total", pa.float64()),
+            ("unit", pa.string()),
+            ("qualifier", pa.string()),
+            ("period", pa.string()),
+            ("text", pa.string()),
+            ("sentence", pa.string()),
+            *_OFFSETS,
+        ]
+    ),
+    "doc_refs": pa.schema(
+        [
+            ("article_id", pa.string()),
+            ("ordinal", pa.int32()),
+            ("number", pa.string()),
+            ("type_code", pa.string()),
+            ("type_name", pa.string()),
+            ("issuer_code", pa.string()),
+            ("year", pa.int32()),
+            ("issued_on", pa.date32()),
+            ("complete", pa.bool_()),
+            ("mentions", pa.int32()),
+            ("text", pa.string()),
+            *_OFFSETS,
+        ]
+    ),
+    "people": pa.schema(
+        [
+            ("article_id", pa.string()),
+            ("ordinal", pa.int32()),
+            ("name", pa.string()),
+            ("title", pa.string()),
+            ("quoted", pa.bool_()),
+            ("quote", pa.string()),
+            ("sentence", pa.string()),
+            *_OFFSETS,
+        ]
+    ),
+}
+
+_BUILT_SCHEMA = pa.schema([f for f in ARTICLE_SCHEMA if f.name not in LOAD_COLUMNS])
+_CHILD_BUILT = {name: schema.append(pa.field(ROW, pa.int32())) for name, schema in CHILDREN.items()}
+_RECORD_FIELDS = {"start_offset": "start", "end_offset": "end"}  # column -> record field
+
+
+def columns_table(columns: Sequence[Sequence[Any]], schema: pa.Schema) -> pa.Table:
+    """A table from one sequence of Python values per column of ``schema``: each column
+    is converted in one call, with no dict per row."""
+    arrays = [pa.array(values, type=f.type) for values, f in zip(columns, schema, strict=True)]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRows:
+    """Articles as Arrow tables: ``articles`` (every stored column but LOAD_COLUMNS),
+    and a table per child table whose rows carry their article's position (ROW)."""
+
+    tables: Mapping[str, pa.Table]
+
+    @property
+    def articles(self) -> pa.Table:
+        return self.tables["articles"]
+
+    def __len__(self) -> int:
+        return int(self.articles.num_rows)
+
+    def column(self, name: str) -> list[Any]:
+        """One column of the articles table, as Python values."""
+        return list(self.articles.column(name).to_pylist())
+
+    def take(self, positions: Sequence[int]) -> ArticleRows:
+        """The articles at ``positions`` (distinct), in that order, with their rows."""
+        wanted = pa.array(positions, type=pa.int32())
+        tables = {"articles": self.articles.take(wanted)}
+        for name in CHILDREN:
+            child = self.tables[name]
+            kept = child.filter(pc.is_in(child[ROW], value_set=wanted))
+            moved = pc.index_in(kept[ROW], value_set=wanted).cast(pa.int32())
+            tables[name] = kept.set_column(kept.schema.get_field_index(ROW), ROW, moved)
+        return ArticleRows(tables)
+
+    @staticmethod
+    def concat(parts: Sequence[ArticleRows]) -> ArticleRows:
+        """The articles of ``parts``, one after the other."""
+        if len(parts) == 1:
+            return parts[0]
+        if not parts:
+            return article_rows([])
+        tables = {"articles": pa.concat_tables([p.articles for p in parts])}
+        for name in CHILDREN:
+            shifted, offset = [], 0
+            for part in parts:
+                child = part.tables[name]
+                moved = pc.add(child[ROW], pa.scalar(offset, pa.int32()))
+                shifted.append(child.set_column(child.schema.get_field_index(ROW), ROW, moved))
+                offset += len(part)
+            tables[name] = pa.concat_tables(shifted)
+        return ArticleRows(tables)
+
+
+def article_rows(articles: Sequence[Article]) -> ArticleRows:
+    """``articles`` as rows, with their ids, text hashes and content hashes."""
+    # Column by column: a list per column of values the records already hold, and no
+    # tuple or dict per row (which would also wake the garbage collector over and over).
+    n = len(articles)
+    computed: dict[str, Sequence[Any]] = {
+        "article_id": [article_id(a.canonical_url) for a in articles],
+        "content_hash": [content_hash(a) for a in articles],
+        "text_hash": [text_hash(a) for a in articles],
+        "extractor_version": [EXTRACTOR_VERSION] * n,
+    }
+    columns = [
+        computed[f] if f in computed else list(map(attrgetter(f), articles))
+        for f in _BUILT_SCHEMA.names
+    ]
+    tables = {"articles": columns_table(columns, _BUILT_SCHEMA)}
+    ids = computed["article_id"]
+    for name, schema in _CHILD_BUILT.items():
+        per_article = [getattr(art, name) for art in articles]
+        records = [r for recs in per_article for r in recs]
+        owners = [ids[k] for k, recs in enumerate(per_article) for _ in recs]
+        rows = [k for k, recs in enumerate(per_article) for _ in recs]
+        values = [
+            list(map(attrgetter(_RECORD_FIELDS.get(f, f)), records)) for f in schema.names[1:-1]
+        ]
+        tables[name] = columns_table([owners, *values, rows], schema)
+    return ArticleRows(tables)
