@@ -38,6 +38,13 @@ class Batch:
     bodies: dict[str, bytes] = field(default_factory=dict)  # by content hash
     jobs: list[ParseJob] = field(default_factory=list)  # fetched, not parsed yet
 
+    def release(self) -> None:
+        """Drop the bodies and rows once saved: whatever still refers to the batch (a
+        task's state, in a cycle that waits for the garbage collector) keeps little."""
+        self.bodies = {}
+        self.jobs = []
+        self.rows = article_rows([])
+
 
 T = TypeVar("T")
 

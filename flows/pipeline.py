@@ -437,6 +437,7 @@ class _SourceRun:
 
     def _save(self, batch: Batch) -> None:
         self.counts += save_task(self.db, self.source, batch)
+        batch.release()
         self.failed += len(batch.failures)
         self.pages_done += len(batch.pages)
         get_run_logger().info(

@@ -42,6 +42,10 @@ def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
 READ_WAIT = 5.0  # seconds a reader waits for a writer to close the file
 WRITE_WAIT = 900.0  # seconds a writer waits for another writer's turn
 WAL_THRESHOLD = "4MB"  # the write-ahead log a write leaves before one checkpoints
+# Rows per row group as a write leaves them (DuckDB's default: 122,880). A checkpoint
+# rewrites the row groups a run's small appends touched, and merges them up to this
+# size, so its memory stays bounded instead of growing with the tables.
+ROW_GROUP_SIZE = 2048
 
 
 def connect(
@@ -65,7 +69,7 @@ def connect(
     deadline = time.monotonic() + (READ_WAIT if wait is None else wait)
     while True:
         try:
-            con = duckdb.connect(str(path), read_only=read_only)
+            con = _open(path, read_only)
             break
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
@@ -76,6 +80,21 @@ def connect(
     con.execute(f"SET TimeZone = '{TIMEZONE}'")
     if not read_only:
         migrate(con)
+    return con
+
+
+def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """The file attached as the connection's database, with ROW_GROUP_SIZE (a setting
+    only ATTACH takes)."""
+    con = duckdb.connect()
+    try:
+        mode = "READ_ONLY, " if read_only else ""
+        quoted = str(path).replace("'", "''")
+        con.execute(f"ATTACH '{quoted}' AS warehouse ({mode}ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
+        con.execute("USE warehouse")
+    except BaseException:
+        con.close()
+        raise
     return con
 
 

@@ -424,3 +424,28 @@ def test_a_write_past_its_memory_budget_says_which_setting_to_raise(
             20,
             8_000_000,
         )
+
+
+def test_a_runs_short_writes_leave_row_groups_of_bounded_size(tmp_path: Path) -> None:
+    from storage.warehouse import ROW_GROUP_SIZE
+
+    path = tmp_path / "w.duckdb"
+    articles = [
+        replace(
+            sample_article(title=f"Tin số {i}"),
+            url=f"http://p.test/{i}",
+            canonical_url=f"http://p.test/{i}",
+        )
+        for i in range(5000)
+    ]
+    for start in range(0, len(articles), 500):
+        with writing(path, checkpoint=start + 500 >= len(articles)) as con:
+            assert save_articles(con, "s", articles[start : start + 500]) == LoadCounts(new=500)
+    with connect(path, read_only=True) as reader:
+        groups = reader.execute(
+            "SELECT row_group_id, max(start + count) - min(start) FROM "
+            "pragma_storage_info('articles') WHERE column_name = 'article_id' GROUP BY 1 "
+            "ORDER BY 1"
+        ).fetchall()
+        assert reader.execute("SELECT count(*) FROM articles").fetchall() == [(5000,)]
+    assert [rows for _, rows in groups] == [ROW_GROUP_SIZE, ROW_GROUP_SIZE, 5000 - 2 * 2048]
