@@ -170,19 +170,24 @@ sources:
 """
 
 
-def write_sources(path: Path, base_url: str, portal: SamplePortal, concurrency: int = 16) -> Path:
-    """A sources file whose ``sample`` source reaches every listing page of ``portal``."""
+def write_sources(
+    path: Path,
+    base_url: str,
+    portal: SamplePortal,
+    concurrency: int = 16,
+    front: str | None = None,
+) -> Path:
+    """A sources file whose ``sample`` source reaches every listing page of ``portal``
+    (with ``front`` as its front page, when given)."""
     max_pages = max(portal.page_count(c.slug) for c in portal.categories) + 5
-    path.write_text(
-        SOURCES.format(
-            base_url=base_url,
-            listings=", ".join(LISTINGS),
-            start=portal.start.isoformat(),
-            concurrency=concurrency,
-            max_pages=max_pages,
-        ),
-        encoding="utf-8",
+    text = SOURCES.format(
+        base_url=base_url,
+        listings=", ".join(LISTINGS),
+        start=portal.start.isoformat(),
+        concurrency=concurrency,
+        max_pages=max_pages,
     )
+    path.write_text(text + (f"    front: {front}\n" if front else ""), encoding="utf-8")
     return path
 
 

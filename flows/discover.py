@@ -82,11 +82,14 @@ def discover(
     the fetched listing pages and their bodies are handed to it every ``KEEP_EVERY``
     pages (and at the end) instead of being returned. ``parse`` reads a listing page
     (``extractors.parse_listing`` by default; a run passes one that uses its parsing
-    processes).
+    processes). A source with a ``front`` page (one that shows every listing's newest
+    articles), asked with ``stop_at_known``, has it read first: when it shows no
+    article this run does not know, the listings are not walked at all.
     """
     kept = _one_at_a_time(keep) if keep is not None else None
-    walks = [
-        _Walk(
+
+    def new_walk() -> _Walk:
+        return _Walk(
             client,
             source,
             since,
@@ -100,8 +103,21 @@ def discover(
             kept,
             parse,
         )
-        for _ in source.listing_urls
-    ]
+
+    front: list[Discovery] = []
+    if source.front_url is not None and stop_at_known:
+        # The front page shows every listing's newest articles: when it shows none this
+        # run does not know, nothing was published, and the listings are left alone.
+        first = new_walk()
+        first.listing(source.front_url, max_pages=1)
+        listings = {canonical_url(u) for u in source.listing_urls}
+        first.found.items = [i for i in first.found.items if i.url not in listings]
+        if not first.found.items and not first.found.listing_errors:
+            if kept is not None:
+                first.found.hand_on(kept)
+            return first.found
+        front.append(first.found)  # after the listings, whose items carry their dates
+    walks = [new_walk() for _ in source.listing_urls]
     # The listings are walked side by side (each one page after the next), as many at
     # a time as the source allows requests in flight; politeness still paces each host.
     side_by_side = min(len(walks), source.concurrency)
@@ -111,7 +127,7 @@ def discover(
     else:
         with ThreadPoolExecutor(side_by_side, thread_name_prefix="discover") as pool:
             list(pool.map(_Walk.listing, walks, source.listing_urls))
-    found = merged([walk.found for walk in walks])
+    found = merged([w.found for w in walks] + front)
     if kept is not None:
         found.hand_on(kept)
     return found
@@ -170,12 +186,13 @@ class _Walk:
     parse_listing: Callable[..., Listing] = parse_listing
     seen: set[str] = field(default_factory=set)
 
-    def listing(self, start_url: str) -> None:
-        """Walk one configured listing: its pages, or its sitemaps, within the budget."""
+    def listing(self, start_url: str, max_pages: int | None = None) -> None:
+        """Walk one configured listing: its pages, or its sitemaps, within the budget
+        (``max_pages``, by default the source's)."""
         queue: deque[tuple[str, int]] = deque([(start_url, 0)])
         visited: set[str] = set()
         walked: set[str] = set()  # item links met on this listing's pages
-        budget = self.source.max_pages
+        budget = self.source.max_pages if max_pages is None else max_pages
         while queue and budget > 0:
             url, depth = queue.popleft()
             if url in visited:

@@ -47,6 +47,7 @@ _FIELDS = {
     "obey_robots",
     "allowed_hosts",
     "description",
+    "front",
 }
 
 
@@ -73,6 +74,7 @@ class Source:
     obey_robots: bool = True
     allowed_hosts: tuple[str, ...] = ()  # beyond those of base_url and the listings
     description: str | None = None
+    front: str | None = None  # a page that shows every listing's newest articles
     listing_urls: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -81,9 +83,14 @@ class Source:
         return None if self.profile == "auto" else self.profile
 
     @property
+    def front_url(self) -> str | None:
+        """``front`` as a URL (a path is read against ``base_url``)."""
+        return urljoin(self.base_url + "/", self.front) if self.front else None
+
+    @property
     def hosts(self) -> frozenset[str]:
         """Every host the source's requests may go to (redirects included)."""
-        urls = (self.base_url, *self.listing_urls)
+        urls = (self.base_url, *self.listing_urls, *filter(None, [self.front_url]))
         named = {(urlsplit(u).hostname or "").lower() for u in urls}
         return frozenset(named | {h.lower() for h in self.allowed_hosts})
 
@@ -260,6 +267,10 @@ def _parse_entry(path: Path, index: int, entry: Any, defaults: dict[str, Any]) -
     ):
         raise fail("allowed_hosts", f"expected a list of host names, got {allowed_hosts!r}")
 
+    front = data.get("front")
+    if front is not None and (not isinstance(front, str) or not front.strip()):
+        raise fail("front", f"expected a path or URL, got {front!r}")
+
     description = data.get("description")
     return Source(
         name=name,
@@ -281,6 +292,7 @@ def _parse_entry(path: Path, index: int, entry: Any, defaults: dict[str, Any]) -
         obey_robots=flags["obey_robots"],
         allowed_hosts=tuple(allowed_hosts),
         description=str(description) if description is not None else None,
+        front=front,
         listing_urls=tuple(urljoin(base_url + "/", item) for item in listings),
     )
 

@@ -142,3 +142,41 @@ def test_sitemaps_and_feeds_are_listings_and_nesting_is_bounded(
         ("discover", "sitemap deeper than max_depth (0)")
     ] * 3
     assert [i.url for i in feed.items] == news[:20]
+
+
+def test_a_front_page_with_nothing_new_is_the_only_listing_asked_for(
+    portal, tmp_path: Path, write_sources: Callable
+) -> None:
+    sample, base_url = portal
+    source = replace(load_sources(write_sources(tmp_path, base_url)).get("sample"), front="/")
+    assert source.front_url == base_url + "/"
+    with make_client() as client:
+        mark = len(sample.requests)
+        everything = discover(client, source, stop_at_known=False)  # a backfill walks all
+        backfill_requests = listing_requests(sample, mark)
+        known = {item.url for item in everything.items}
+        mark = len(sample.requests)
+        quiet = discover(client, source, known=known)
+        quiet_requests = listing_requests(sample, mark)
+        # One article the warehouse does not hold: the listings are walked, and the
+        # links keep the dates their listing gives them.
+        newest = base_url + sample.articles[0].path
+        mark = len(sample.requests)
+        found = discover(client, source, known=known - {newest})
+        walked = listing_requests(sample, mark)
+    assert "/" not in backfill_requests and len(backfill_requests) == 7
+    assert quiet_requests == ["/"]
+    assert quiet.items == [] and quiet.failures == []
+    assert [(p.url, p.kind, p.status) for p in quiet.pages] == [(base_url + "/", "listing", 200)]
+    # The front page first; then the listings, the news one to its second page (its
+    # first one had the new article; the second, all known, stops it).
+    assert walked[0] == "/" and sorted(walked[1:]) == [
+        "/kinh-te",
+        "/tin-tuc-su-kien",
+        "/tin-tuc-su-kien?p_p_id=101&p_p_lifecycle=0&p_p_state=normal&p_p_mode=view"
+        "&_101_delta=10&_101_cur=2",
+        "/van-hoa-xa-hoi",
+    ]
+    assert [(i.url, i.published_at) for i in found.items] == [
+        (newest, sample.articles[0].published_at)
+    ]

@@ -34,6 +34,7 @@ def test_shipped_sources_load_with_sample_and_vo_nhai(monkeypatch: pytest.Monkey
         rate=0.0,
         retry_backoff=0.0,
         description="Sample district portal (synthetic, Liferay 6.2 markup), served locally",
+        front="/",
     )
     vonhai = sources.get("vonhai")
     assert vonhai.listing_urls == ("https://vonhai.thainguyen.gov.vn/tin-tuc-su-kien",)
@@ -84,6 +85,10 @@ def test_crawl_settings_are_read_with_their_defaults(tmp_path: Path) -> None:
         ("name: s\n    listings: [/a]", "source #1 (s): field 'base_url': required"),
         ("name: s\n    base_url: ftp://h\n    listings: [/a]", "field 'base_url'"),
         ("name: s\n    base_url: http://h\n    listings: []", "source #1 (s): field 'listings'"),
+        (
+            "name: s\n    base_url: http://h\n    listings: [/a]\n    front: [/]",
+            "source #1 (s): field 'front': expected a path or URL, got ['/']",
+        ),
         (
             "name: s\n    base_url: http://h\n    listings: [/a]\n    profile: joomla",
             "source #1 (s): field 'profile': unknown profile 'joomla'",
