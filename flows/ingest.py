@@ -130,7 +130,7 @@ def parse_pages(
             window is None or published[pos] is None or window[0] <= published[pos] <= window[1]
         ):
             kept.append(pos)
-    batch.rows = parsed.rows if len(kept) == len(parsed.rows) else parsed.rows.take(kept)
+    batch.rows = parsed.rows.take(kept)
     batch.jobs = []
     return batch
 

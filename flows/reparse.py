@@ -150,8 +150,7 @@ def _finish(
         elif pos is not None:
             by_source.setdefault(name, []).append(pos)
     for name, positions in by_source.items():
-        rows = parsed.rows if len(by_source) == 1 else parsed.rows.take(positions)
-        tally.saved += save_rows(con, name, rows)
+        tally.saved += save_rows(con, name, parsed.rows.take(positions))
     record_failures(con, failures)
     tally.done += batch.size
     tally.pages += len(batch.jobs)

@@ -173,7 +173,10 @@ class ArticleRows:
         return list(self.articles.column(name).to_pylist())
 
     def take(self, positions: Sequence[int]) -> ArticleRows:
-        """The articles at ``positions`` (distinct), in that order, with their rows."""
+        """The articles at ``positions`` (distinct), in that order, with their rows
+        (these very rows when that is all of them, in order)."""
+        if len(positions) == len(self) and all(p == k for k, p in enumerate(positions)):
+            return self
         wanted = pa.array(positions, type=pa.int32())
         tables = {"articles": self.articles.take(wanted)}
         for name in CHILDREN:

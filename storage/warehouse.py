@@ -173,9 +173,7 @@ def write_memory() -> str | None:
     return memory
 
 
-_TS = TS
-
-_ALIAS_SCHEMA = pa.schema([("url", pa.string()), ("article_id", pa.string()), ("seen_at", _TS)])
+_ALIAS_SCHEMA = pa.schema([("url", pa.string()), ("article_id", pa.string()), ("seen_at", TS)])
 
 _PAGE_SCHEMA = pa.schema(
     [
@@ -183,7 +181,7 @@ _PAGE_SCHEMA = pa.schema(
         ("source", pa.string()),
         ("kind", pa.string()),
         ("status", pa.int32()),
-        ("fetched_at", _TS),
+        ("fetched_at", TS),
         ("bytes", pa.int64()),
         ("content_hash", pa.string()),
         ("content_type", pa.string()),
@@ -316,7 +314,7 @@ def save_rows(
     )
     if not changed:
         return counts
-    batch = rows if len(changed) == len(rows) else rows.take([by_id[i] for i in changed])
+    batch = rows.take([by_id[i] for i in changed])
     kept_cols = ("article_id", "first_seen_at", "url")  # an article keeps its first URL
     update_cols = [f.name for f in ARTICLE_SCHEMA if f.name not in kept_cols]
     assignments = ", ".join(f"{c} = excluded.{c}" for c in update_cols)
@@ -366,7 +364,7 @@ _RAW_SCHEMA = pa.schema(
         ("compression", pa.string()),
         ("size", pa.int64()),
         ("body", pa.binary()),
-        ("first_seen_at", _TS),
+        ("first_seen_at", TS),
         ("pack", pa.string()),
         ("pack_offset", pa.int64()),
         ("pack_length", pa.int64()),
