@@ -19,9 +19,12 @@ from flows.politeness import Politeness
 from flows.safety import HostGuard
 from flows.sources import Source
 from flows.urls import canonical_url, trap_reason
+from storage.packs import Packed
 from storage.records import Failure, Page
 
 KEEP_EVERY = 20  # listing pages held before they are handed on to be saved
+# What saves the listing pages fetched so far, with their bodies by content hash.
+Keep = Callable[[list[Page], Mapping[str, bytes | Packed]], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,16 +38,17 @@ class Archived:
 
 @dataclass(slots=True)
 class Discovery:
-    """What walking the listings found: article links in order, the pages and failures."""
+    """What walking the listings found: article links in order (URL and date; the
+    titles are not kept), the pages and failures."""
 
     items: list[ListingItem] = field(default_factory=list)
     pages: list[Page] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
-    bodies: dict[str, bytes] = field(default_factory=dict)  # by content hash
+    bodies: dict[str, Packed] = field(default_factory=dict)  # by content hash, compressed
     listing_errors: list[str] = field(default_factory=list)  # listing pages that failed
     listing_pages: int = 0  # listing pages fetched (``pages`` may have been handed on)
 
-    def hand_on(self, keep: Callable[[list[Page], dict[str, bytes]], None]) -> None:
+    def hand_on(self, keep: Keep) -> None:
         """Give the fetched pages and bodies to ``keep`` (which saves them) and forget
         them, so that a long walk holds a few pages at a time, not all of them."""
         if self.pages or self.bodies:
@@ -63,7 +67,7 @@ def discover(
     politeness: Politeness | None = None,
     guard: HostGuard | None = None,
     archived: Mapping[str, Archived] | None = None,
-    keep: Callable[[list[Page], dict[str, bytes]], None] | None = None,
+    keep: Keep | None = None,
     parse: Callable[..., Listing] = parse_listing,
 ) -> Discovery:
     """Walk every listing of ``source`` and return the links to fetch.
@@ -155,13 +159,11 @@ def merged(parts: list[Discovery]) -> Discovery:
     return found
 
 
-def _one_at_a_time(
-    keep: Callable[[list[Page], dict[str, bytes]], None],
-) -> Callable[[list[Page], dict[str, bytes]], None]:
+def _one_at_a_time(keep: Keep) -> Keep:
     """``keep``, called by one walk at a time."""
     lock = threading.Lock()
 
-    def kept(pages: list[Page], bodies: dict[str, bytes]) -> None:
+    def kept(pages: list[Page], bodies: Mapping[str, bytes | Packed]) -> None:
         with lock:
             keep(pages, bodies)
 
@@ -182,7 +184,7 @@ class _Walk:
     guard: HostGuard | None
     archived: Mapping[str, Archived]
     found: Discovery
-    keep: Callable[[list[Page], dict[str, bytes]], None] | None = None
+    keep: Keep | None = None
     parse_listing: Callable[..., Listing] = parse_listing
     seen: set[str] = field(default_factory=set)
 
@@ -211,7 +213,9 @@ class _Walk:
                     self.found.failures.append(Failure(child, self.source.name, "discover", reason))
                 else:
                     queue.append((child, depth + 1))
-            items = [replace(i, url=canonical_url(i.url)) for i in listing.items]
+            # A run needs a link's URL and date, never its title: a walk of 50,000 links
+            # would hold some 15 MB of titles until it ends.
+            items = [replace(i, url=canonical_url(i.url), title=None) for i in listing.items]
             repeated = bool(items) and all(i.url in walked for i in items)
             walked.update(i.url for i in items)
             reached_since = self._take(items, ordered=not is_feed)
@@ -258,7 +262,9 @@ class _Walk:
             content, content_type = before.body, before.content_type
         else:
             content, content_type = fetched.content, fetched.content_type
-            self.found.bodies[fetched.content_hash] = content
+            # Held compressed until handed on: a listing page of a big Liferay portal
+            # (whose page menu names every page) can weigh 500 kB, a tenth of that packed.
+            self.found.bodies[fetched.content_hash] = Packed.of(content)
         try:
             listing = self.parse_listing(
                 content,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -38,6 +38,7 @@ from flows.safety import HostGuard
 from flows.sources import Source, Sources, load_sources
 from flows.writer import warehouse_slot
 from storage.health import nothing_new_streak, record_source_counts
+from storage.packs import Packed
 from storage.partitions import record_days
 from storage.records import Failure, LoadCounts, Page
 from storage.warehouse import (
@@ -121,7 +122,7 @@ def discover_task(
     db: str | None,
     workers: int,
 ) -> Discovery:
-    def keep(pages: list[Page], bodies: dict[str, bytes]) -> None:
+    def keep(pages: list[Page], bodies: Mapping[str, bytes | Packed]) -> None:
         with writing(db, checkpoint=False) as con:
             save_bodies(con, bodies)
             save_pages(con, pages)
@@ -323,8 +324,8 @@ def _ingest_source(
     items = [i for i in found.items if day_by_url[i.url] not in plan.skip_days]
     listed = {item.url for item in items}
     urls = [item.url for item in items] + [u for u in retry if u not in listed]
-    # The links' titles and listing details are not needed past this point: let them go
-    # before the long part of the run (50,000 of them take about 26 MB).
+    # The listing items are not needed past this point: let them go before the long
+    # part of the run.
     discovered = len(found.items)
     found.items = []
     del items, listed

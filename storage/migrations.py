@@ -312,6 +312,67 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE raw_pages ADD COLUMN pack_length BIGINT;
         """,
     ),
+    (
+        11,
+        "articles, pages and raw_pages without primary keys: the writer keeps them unique "
+        "(one writer at a time, new keys found before each insert), and their indexes made "
+        "every open (replaying the log) and every checkpoint cost memory that grew with "
+        "the warehouse",
+        """
+        CREATE TABLE articles_v11 (
+            article_id        VARCHAR NOT NULL,
+            source            VARCHAR NOT NULL,
+            url               VARCHAR NOT NULL,
+            canonical_url     VARCHAR NOT NULL,
+            title             VARCHAR NOT NULL,
+            published_at      TIMESTAMPTZ,
+            lead              VARCHAR,
+            body_text         VARCHAR NOT NULL,
+            author            VARCHAR,
+            source_unit       VARCHAR,
+            category          VARCHAR,
+            language          VARCHAR,
+            profile           VARCHAR NOT NULL,
+            warnings          VARCHAR[],
+            content_hash      VARCHAR NOT NULL,
+            extractor_version VARCHAR NOT NULL,
+            first_seen_at     TIMESTAMPTZ NOT NULL,
+            updated_at        TIMESTAMPTZ NOT NULL,
+            encoding_suspect  BOOLEAN NOT NULL DEFAULT false,
+            text_hash         VARCHAR
+        );
+        CREATE TABLE pages_v11 (
+            url           VARCHAR NOT NULL,
+            source        VARCHAR NOT NULL,
+            kind          VARCHAR NOT NULL,
+            status        INTEGER,
+            fetched_at    TIMESTAMPTZ NOT NULL,
+            bytes         BIGINT,
+            content_hash  VARCHAR,
+            content_type  VARCHAR,
+            etag          VARCHAR,
+            last_modified VARCHAR
+        );
+        CREATE TABLE raw_pages_v11 (
+            content_hash  VARCHAR NOT NULL,
+            compression   VARCHAR NOT NULL,
+            size          BIGINT NOT NULL,
+            body          BLOB,
+            first_seen_at TIMESTAMPTZ NOT NULL,
+            pack          VARCHAR,
+            pack_offset   BIGINT,
+            pack_length   BIGINT
+        );
+        """
+        + "".join(
+            f"""
+        INSERT INTO {t}_v11 BY NAME SELECT * FROM {t};
+        DROP TABLE {t};
+        ALTER TABLE {t}_v11 RENAME TO {t};
+        """
+            for t in ("articles", "pages", "raw_pages")
+        ),
+    ),
 ]
 
 

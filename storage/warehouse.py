@@ -41,7 +41,9 @@ def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
 
 READ_WAIT = 5.0  # seconds a reader waits for a writer to close the file
 WRITE_WAIT = 900.0  # seconds a writer waits for another writer's turn
-WAL_THRESHOLD = "4MB"  # the write-ahead log a write leaves before one checkpoints
+WAL_THRESHOLD = 4 << 20  # bytes of write-ahead log a write leaves before it checkpoints
+# ... and what a single write may log before DuckDB checkpoints within it.
+WAL_LIMIT_IN_WRITE = "64MB"
 # Rows per row group as a write leaves them (DuckDB's default: 122,880). A checkpoint
 # rewrites the row groups a run's small appends touched, and merges them up to this
 # size, so its memory stays bounded instead of growing with the tables.
@@ -112,7 +114,11 @@ def writing(
     costs about a quarter of a small write. With ``checkpoint=False`` the write stays in
     the log (committed and durable) until a write that checkpoints, or until the log
     passes WAL_THRESHOLD: a run's many short writes skip it, and its last one
-    checkpoints. ``$BULLETIN_WRITE_MEMORY`` caps DuckDB's memory (see write_memory)."""
+    checkpoints. That checkpoint runs on a connection of its own, opened after the
+    write's is closed: the write's connection holds what its look-ups read (whole key
+    columns, which grow with the warehouse), and a checkpoint on top of them made a
+    long run's peak memory grow with it. ``$BULLETIN_WRITE_MEMORY`` caps DuckDB's
+    memory (see write_memory)."""
     path = resolve_db_path(db)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(f"{path}.lock", "a+b") as lock:
@@ -129,29 +135,47 @@ def writing(
                     ) from None
                 time.sleep(0.05)
         try:
-            con = connect(path, wait=wait)
-            try:
-                memory = write_memory()
-                if memory is not None:
-                    con.execute(f"SET memory_limit = '{memory}'")
-                if not checkpoint:
-                    con.execute("PRAGMA disable_checkpoint_on_shutdown")
-                    # The log is read back into memory by each open: keep it small.
-                    con.execute(f"SET checkpoint_threshold = '{WAL_THRESHOLD}'")
-                try:
-                    yield con
-                except duckdb.OutOfMemoryException as exc:
-                    hint = (
-                        f"more than its {memory}: set BULLETIN_WRITE_MEMORY higher "
-                        "(e.g. 1GB), or unset it"
-                        if memory
-                        else "more memory than DuckDB may take on this machine"
-                    )
-                    raise StorageError(f"writing {path} needed {hint}") from exc
-            finally:
-                con.close()
+            with _opened(path, wait, checkpoint) as con:
+                yield con
+            if not checkpoint and _log_size(path) > WAL_THRESHOLD:
+                with _opened(path, wait, checkpoint=True) as con:
+                    con.execute("CHECKPOINT")
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@contextmanager
+def _opened(path: Path, wait: float, checkpoint: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The file open for one write (the caller holds the lock), closed at the end."""
+    con = connect(path, wait=wait)
+    try:
+        memory = write_memory()
+        if memory is not None:
+            con.execute(f"SET memory_limit = '{memory}'")
+        if not checkpoint:
+            con.execute("PRAGMA disable_checkpoint_on_shutdown")
+            # The log is read back into memory by each open: a write that logs a lot
+            # checkpoints within itself.
+            con.execute(f"SET checkpoint_threshold = '{WAL_LIMIT_IN_WRITE}'")
+        try:
+            yield con
+        except duckdb.OutOfMemoryException as exc:
+            hint = (
+                f"more than its {memory}: set BULLETIN_WRITE_MEMORY higher (e.g. 1GB), or unset it"
+                if memory
+                else "more memory than DuckDB may take on this machine"
+            )
+            raise StorageError(f"writing {path} needed {hint}") from exc
+    finally:
+        con.close()
+
+
+def _log_size(path: Path) -> int:
+    """Bytes in the warehouse's write-ahead log (0 when there is none)."""
+    try:
+        return os.path.getsize(f"{path}.wal")
+    except OSError:
+        return 0
 
 
 _MEMORY = re.compile(r"\d+(\.\d+)?\s*(B|[KMGT]i?B)", re.IGNORECASE)
@@ -316,17 +340,26 @@ def save_rows(
         return counts
     batch = rows.take([by_id[i] for i in changed])
     kept_cols = ("article_id", "first_seen_at", "url")  # an article keeps its first URL
-    update_cols = [f.name for f in ARTICLE_SCHEMA if f.name not in kept_cols]
-    assignments = ", ".join(f"{c} = excluded.{c}" for c in update_cols)
-    # A batch of new articles is a plain insert; only updated ones pay for the upsert
-    # and for finding their old child rows (the child tables have no index).
-    upsert = f" ON CONFLICT (article_id) DO UPDATE SET {assignments}" if updated else ""
+    loaded = {"source": "$source", "updated_at": "$now"}  # LOAD_COLUMNS but first_seen_at
+    assignments = ", ".join(
+        f"{c} = {loaded.get(c, f'b.{c}')}" for c in ARTICLE_SCHEMA.names if c not in kept_cols
+    )
+    # The articles table has no index (migration 11): new articles are a plain insert,
+    # and only a batch with updated ones pays for joining them to the stored rows and
+    # for finding their old child rows.
     views = {f"_batch_{name}": table for name, table in batch.tables.items()}
     with _Registered(con, **views), _Transaction(con):
+        if updated:
+            con.execute(
+                f"UPDATE articles SET {assignments} FROM _batch_articles b "
+                "WHERE articles.article_id = b.article_id",
+                {"source": source, "now": now},
+            )
         con.execute(
             "INSERT INTO articles BY NAME SELECT *, $source AS source, "
-            f"$now AS first_seen_at, $now AS updated_at FROM _batch_articles{upsert}",
-            {"source": source, "now": now},
+            "$now AS first_seen_at, $now AS updated_at FROM _batch_articles"
+            + (" WHERE NOT list_contains($updated, article_id)" if updated else ""),
+            {"source": source, "now": now, **({"updated": updated} if updated else {})},
         )
         for child in CHILDREN:
             if updated:
@@ -343,19 +376,31 @@ def save_pages(con: duckdb.DuckDBPyConnection, pages: Sequence[Page]) -> None:
     if not pages:
         return
     latest = {p.url: p.to_dict() for p in pages}
-    table = _table(list(latest.values()), _PAGE_SCHEMA)
+    stored = {
+        url
+        for (url,) in con.execute(
+            "SELECT url FROM pages WHERE url IN (SELECT unnest(?))", [list(latest)]
+        ).fetchall()
+    }
+    fresh = [row for url, row in latest.items() if url not in stored]
+    seen = [row for url, row in latest.items() if url in stored]
     # A 304 says nothing new of the body: keep what the last full fetch recorded.
     kept = ("bytes", "content_hash", "content_type", "etag", "last_modified")
-    cols = [f.name for f in _PAGE_SCHEMA if f.name != "url"]
     assignments = ", ".join(
-        f"{c} = coalesce(excluded.{c}, pages.{c})" if c in kept else f"{c} = excluded.{c}"
-        for c in cols
+        f"{c} = coalesce(b.{c}, pages.{c})" if c in kept else f"{c} = b.{c}"
+        for c in _PAGE_SCHEMA.names
+        if c != "url"
     )
-    with _Registered(con, _batch_pages=table):
-        con.execute(
-            f"INSERT INTO pages BY NAME SELECT * FROM _batch_pages "
-            f"ON CONFLICT (url) DO UPDATE SET {assignments}"
-        )
+    # No index on pages (migration 11): the URLs fetched before are found first, and
+    # only they are joined for the update.
+    tables = {"_new_pages": _table(fresh, _PAGE_SCHEMA), "_seen_pages": _table(seen, _PAGE_SCHEMA)}
+    with _Registered(con, **tables), _Transaction(con):
+        if fresh:
+            con.execute("INSERT INTO pages BY NAME SELECT * FROM _new_pages")
+        if seen:
+            con.execute(
+                f"UPDATE pages SET {assignments} FROM _seen_pages b WHERE pages.url = b.url"
+            )
 
 
 _RAW_SCHEMA = pa.schema(
@@ -374,12 +419,13 @@ _RAW_SCHEMA = pa.schema(
 
 def save_bodies(
     con: duckdb.DuckDBPyConnection,
-    bodies: Mapping[str, bytes],
+    bodies: Mapping[str, bytes | packs.Packed],
     *,
     now: datetime | None = None,
 ) -> None:
     """Archive fetched bodies by content hash, compressed, in the warehouse's packs
-    (``storage.packs``); a body already archived is neither written nor stored again."""
+    (``storage.packs``); a body already archived is neither written nor stored again.
+    A body may come compressed already (``packs.Packed``)."""
     if not bodies:
         return
     now = now or datetime.now(UTC)
@@ -391,7 +437,8 @@ def save_bodies(
     digests = [d for d in bodies if d not in stored]
     if not digests:
         return
-    blobs = [packs.compress(bodies[d]) for d in digests]
+    packed = [_packed(bodies[d]) for d in digests]
+    blobs = [p.blob for p in packed]
     directory = packs.packs_dir(con)
     if directory is None:  # an in-memory database: inline
         places: list[tuple[str | None, int | None, int | None]] = [(None, None, None)] * len(blobs)
@@ -401,17 +448,23 @@ def save_bodies(
         {
             "content_hash": digest,
             "compression": packs.COMPRESSION,
-            "size": len(bodies[digest]),
+            "size": body.size,
             "body": blob if pack is None else None,
             "first_seen_at": now,
             "pack": pack,
             "pack_offset": offset,
             "pack_length": length,
         }
-        for digest, blob, (pack, offset, length) in zip(digests, blobs, places, strict=True)
+        for digest, body, blob, (pack, offset, length) in zip(
+            digests, packed, blobs, places, strict=True
+        )
     ]
     with _Registered(con, _batch_raw=_table(rows, _RAW_SCHEMA)):
-        con.execute("INSERT INTO raw_pages BY NAME SELECT * FROM _batch_raw ON CONFLICT DO NOTHING")
+        con.execute("INSERT INTO raw_pages BY NAME SELECT * FROM _batch_raw")
+
+
+def _packed(body: bytes | packs.Packed) -> packs.Packed:
+    return body if isinstance(body, packs.Packed) else packs.Packed.of(body)
 
 
 # What ``packs.PackReader.body`` takes after the URL, from ``raw_pages r``.

@@ -89,7 +89,7 @@ def test_an_unchanged_first_page_costs_one_conditional_request_read_from_the_arc
     with make_client() as client:
         first = discover(client, source, since=since)
         archived = {
-            p.url: Archived(first.bodies[p.content_hash], p.content_type, (p.etag, None))
+            p.url: Archived(first.bodies[p.content_hash].unpacked(), p.content_type, (p.etag, None))
             for p in first.pages
             if p.content_hash
         }

@@ -49,6 +49,16 @@ def sample_article(title: str = "Huyện tổ chức hội nghị", figures: int
     )
 
 
+def keyed(con: duckdb.DuckDBPyConnection, *tables: str) -> list[str]:
+    """Which of ``tables`` have a primary key."""
+    rows = con.execute(
+        "SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' "
+        "AND list_contains(?, table_name) ORDER BY 1",
+        [list(tables)],
+    ).fetchall()
+    return [name for (name,) in rows]
+
+
 @pytest.fixture
 def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
     connection = connect(tmp_path / "w.duckdb")
@@ -132,11 +142,7 @@ def test_the_child_tables_lose_their_keys_and_keep_their_rows(
         }
     monkeypatch.undo()
     con = connect(path)
-    keys = con.execute(
-        "SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' "
-        "AND table_name IN ('figures', 'attachments', 'stats', 'doc_refs', 'people')"
-    ).fetchall()
-    assert keys == []
+    assert keyed(con, "figures", "attachments", "stats", "doc_refs", "people") == []
     assert {t: con.execute(f"SELECT * FROM {t}").fetchall() for t in before} == before
     # One batch with an updated article and a new one: the updated one's children are
     # replaced, the new one's added, and no row is there twice.
@@ -152,6 +158,56 @@ def test_the_child_tables_lose_their_keys_and_keep_their_rows(
     rows = con.execute("SELECT article_id, ordinal FROM figures ORDER BY ALL").fetchall()
     aid, oid = article_id(sample_article().canonical_url), article_id(other.canonical_url)
     assert rows == sorted([(aid, 1), (aid, 2), (aid, 3), (oid, 1)])
+    con.close()
+
+
+def test_articles_pages_and_bodies_lose_their_keys_and_stay_one_row_per_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "w.duckdb"
+    tables = ("articles", "pages", "raw_pages")
+    seen = Page("http://p/a", "s", "article", 200, T0, 10, "h1", "text/html")
+    monkeypatch.setattr("storage.migrations.MIGRATIONS", MIGRATIONS[:10])
+    with connect(path) as old:
+        save_articles(old, "s", [sample_article()], now=T0)
+        save_pages(old, [seen])
+        save_bodies(old, {"h1": b"<html>mot</html>"}, now=T0)
+        before = {t: old.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
+        assert keyed(old, *tables) == ["articles", "pages", "raw_pages"]
+    monkeypatch.undo()
+    con = connect(path)
+    assert keyed(con, *tables) == []
+    assert {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables} == before
+    # Saved again, with new keys beside the stored ones: one row per key, the stored
+    # ones updated in place.
+    later = T0 + timedelta(days=1)
+    other = replace(
+        sample_article(),
+        url="http://portal.test/tin/a-2",
+        canonical_url="http://portal.test/tin/a-2",
+    )
+    changed = sample_article(title="Đã sửa")
+    assert save_articles(con, "s", [changed, replace(other, title="Bài hai")], now=later) == (
+        LoadCounts(new=1, updated=1)
+    )
+    fresh = Page("http://p/b", "s", "article", 200, later, 20, "h2", "text/html")
+    save_pages(con, [replace(seen, fetched_at=later, status=304, bytes=None), fresh])
+    save_bodies(con, {"h1": b"<html>mot</html>", "h2": b"<html>hai</html>"}, now=later)
+    assert con.execute(
+        "SELECT url, title, first_seen_at, updated_at FROM articles ORDER BY url"
+    ).fetchall() == [
+        ("http://portal.test/tin/a-1", "Đã sửa", T0, later),
+        ("http://portal.test/tin/a-2", "Bài hai", later, later),
+    ]
+    assert con.execute(
+        "SELECT url, status, fetched_at, bytes FROM pages ORDER BY url"
+    ).fetchall() == [
+        ("http://p/a", 304, later, 10),
+        ("http://p/b", 200, later, 20),
+    ]
+    assert con.execute(
+        "SELECT content_hash, size, first_seen_at FROM raw_pages ORDER BY ALL"
+    ).fetchall() == [("h1", 16, T0), ("h2", 16, later)]
     con.close()
 
 
@@ -449,3 +505,30 @@ def test_a_runs_short_writes_leave_row_groups_of_bounded_size(tmp_path: Path) ->
         ).fetchall()
         assert reader.execute("SELECT count(*) FROM articles").fetchall() == [(5000,)]
     assert [rows for _, rows in groups] == [ROW_GROUP_SIZE, ROW_GROUP_SIZE, 5000 - 2 * 2048]
+
+
+def test_short_writes_fold_the_log_once_it_passes_its_threshold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("storage.warehouse.WAL_THRESHOLD", 32 * 1024)
+    path, log = tmp_path / "w.duckdb", tmp_path / "w.duckdb.wal"
+    sizes = []
+    for i in range(40):
+        page = Page(f"http://p.test/{i}", "s", "article", 200, T0, 100, f"h{i}", "text/html")
+        with writing(path, checkpoint=False) as con:
+            save_pages(con, [page])
+            save_articles(
+                con,
+                "s",
+                [replace(sample_article(title=f"Tin {i}"), url=page.url, canonical_url=page.url)],
+            )
+        sizes.append(log.stat().st_size if log.exists() else 0)
+    # Each write leaves the log it wrote; the one that takes it past 32 kB folds it into
+    # the file (on a connection of its own), and nothing written is lost.
+    assert sizes[0] > 0 and all(size <= 32 * 1024 for size in sizes)
+    folds = [i for i, size in enumerate(sizes) if size == 0]
+    assert len(folds) >= 2
+    assert all(sizes[i - 1] > 0 for i in folds)  # a fold follows a write that logged
+    with connect(path, read_only=True) as reader:
+        assert reader.execute("SELECT count(*) FROM articles").fetchall() == [(40,)]
+        assert reader.execute("SELECT count(DISTINCT url) FROM pages").fetchall() == [(40,)]
