@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pyarrow as pa
+
+from storage.memory import bounded_scan
 
 SUCCESS = "success"
 FAILED = "failed"
@@ -37,6 +40,7 @@ _SCHEMA = pa.schema(
         ("source", pa.string()),
         ("day", pa.date32()),
         ("status", pa.string()),
+        ("articles", pa.int32()),
         ("failures", pa.int32()),
         ("error", pa.string()),
     ]
@@ -56,12 +60,14 @@ def record_days(
     now holds for that day in ``timezone``."""
     if not outcomes:
         return
+    held = articles_by_day(con, outcomes, timezone)
     table = pa.Table.from_pylist(
         [
             {
                 "source": o.source,
                 "day": o.day,
                 "status": o.status,
+                "articles": held.get((o.source, o.day), 0),
                 "failures": o.failures,
                 "error": o.error,
             }
@@ -74,10 +80,8 @@ def record_days(
         con.execute(
             """
             INSERT INTO partitions
-            SELECT d.source, d.day, d.status, 1,
-                   (SELECT count(*) FROM articles a WHERE a.source = d.source
-                      AND CAST(timezone($tz, a.published_at) AS DATE) = d.day),
-                   d.failures, $run, $flow, d.error, $now
+            SELECT d.source, d.day, d.status, 1, d.articles, d.failures, $run, $flow,
+                   d.error, $now
             FROM _batch_days d
             ON CONFLICT (source, day) DO UPDATE SET
                 status = excluded.status, attempts = partitions.attempts + 1,
@@ -85,10 +89,39 @@ def record_days(
                 last_run_id = excluded.last_run_id, flow = excluded.flow,
                 error = excluded.error, updated_at = excluded.updated_at
             """,
-            {"tz": timezone, "run": run_id, "flow": flow, "now": now or datetime.now(UTC)},
+            {"run": run_id, "flow": flow, "now": now or datetime.now(UTC)},
         )
     finally:
         con.unregister("_batch_days")
+
+
+def articles_by_day(
+    con: duckdb.DuckDBPyConnection, outcomes: Sequence[DayOutcome], timezone: str
+) -> dict[tuple[str, date], int]:
+    """How many articles the warehouse holds for each (source, day) of ``outcomes``, a
+    day being the date of ``published_at`` in ``timezone``.
+
+    The scan is bounded by the outcomes' span of days on ``published_at`` itself, so
+    DuckDB skips the row groups whose min and max fall outside it (a backfill saves day
+    after day, so it reads few), and it keeps little of what it reads
+    (``storage.memory.bounded_scan``): a count over the whole table at every ledger
+    write grew a long backfill's memory with the warehouse."""
+    zone = ZoneInfo(timezone)
+    first = datetime.combine(min(o.day for o in outcomes), time(), zone)
+    end = datetime.combine(max(o.day for o in outcomes) + timedelta(days=1), time(), zone)
+    rows = bounded_scan(
+        con,
+        "SELECT source, CAST(timezone($tz, published_at) AS DATE) AS day, count(*) "
+        "FROM articles WHERE list_contains($sources, source) "
+        "AND published_at >= $first AND published_at < $end GROUP BY ALL",
+        {
+            "tz": timezone,
+            "sources": sorted({o.source for o in outcomes}),
+            "first": first,
+            "end": end,
+        },
+    )
+    return {(source, day): n for source, day, n in rows}
 
 
 def successful_days(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import re
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -19,6 +18,7 @@ import pyarrow as pa
 from extractors.records import Article
 from storage import packs
 from storage.errors import StorageError
+from storage.memory import bounded_scan, write_memory
 from storage.migrations import migrate
 from storage.records import Failure, LoadCounts, Page
 from storage.rows import (
@@ -81,6 +81,11 @@ def connect(
             raise StorageError(f"cannot open warehouse {path}: {exc}") from exc
     con.execute(f"SET TimeZone = '{TIMEZONE}'")
     if not read_only:
+        # No checkpoint merges row groups (DuckDB's "vacuum"): merging a run's small
+        # appends into full row groups read and rewrote them whole, every few folds of
+        # the log (+50 MB each at 50,000 articles), and the first checkpoint with it on
+        # merges every row group left unmerged since.
+        con.execute("SET max_vacuum_tasks = 0")
         migrate(con)
     return con
 
@@ -93,6 +98,9 @@ def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         mode = "READ_ONLY, " if read_only else ""
         quoted = str(path).replace("'", "''")
         con.execute(f"ATTACH '{quoted}' AS warehouse ({mode}ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
+        # What DuckDB spills goes beside the warehouse (its own default for a file it
+        # opens itself), not into the working directory.
+        con.execute(f"SET temp_directory = '{quoted}.tmp'")
         con.execute("USE warehouse")
     except BaseException:
         con.close()
@@ -176,25 +184,6 @@ def _log_size(path: Path) -> int:
         return os.path.getsize(f"{path}.wal")
     except OSError:
         return 0
-
-
-_MEMORY = re.compile(r"\d+(\.\d+)?\s*(B|[KMGT]i?B)", re.IGNORECASE)
-
-
-def write_memory() -> str | None:
-    """The cap on DuckDB's memory for writes (``$BULLETIN_WRITE_MEMORY``, e.g. 256MB), if
-    any; without one, DuckDB's own (80 % of RAM). DuckDB spills to disk past a cap, but a
-    checkpoint needs memory that grows with the raw archive's last row group: a cap of
-    32MB failed one (fatally) at 50,000 articles. A cap bounds a long run's memory; size
-    it well."""
-    memory = os.environ.get("BULLETIN_WRITE_MEMORY", "").strip()
-    if not memory:
-        return None
-    if not _MEMORY.fullmatch(memory):
-        raise StorageError(
-            f"BULLETIN_WRITE_MEMORY={memory!r} is not an amount of memory, e.g. 256MB or 1GB"
-        )
-    return memory
 
 
 _ALIAS_SCHEMA = pa.schema([("url", pa.string()), ("article_id", pa.string()), ("seen_at", TS)])
@@ -300,21 +289,23 @@ def save_rows(
         else:
             by_id[aid] = pos
     # ... and an article stored under another URL is not stored again.
-    stored_elsewhere = con.execute(
+    stored_elsewhere = bounded_scan(
+        con,
         "SELECT text_hash, article_id FROM articles WHERE text_hash IN (SELECT unnest(?))",
         [list(texts)],
-    ).fetchall()
+    )
     for thash, other in stored_elsewhere:
         aid = texts[thash]
         if other != aid and aid in by_id:
             aliases[urls[by_id.pop(aid)]] = other
     stored = {
         aid: (chash, url)
-        for aid, chash, url in con.execute(
+        for aid, chash, url in bounded_scan(
+            con,
             "SELECT article_id, content_hash, url FROM articles "
             "WHERE article_id IN (SELECT unnest(?))",
             [list(by_id)],
-        ).fetchall()
+        )
     }
     duplicates = len(aliases)
     for aid, (_, url) in stored.items():  # a stored article, fetched at another URL
@@ -378,9 +369,9 @@ def save_pages(con: duckdb.DuckDBPyConnection, pages: Sequence[Page]) -> None:
     latest = {p.url: p.to_dict() for p in pages}
     stored = {
         url
-        for (url,) in con.execute(
-            "SELECT url FROM pages WHERE url IN (SELECT unnest(?))", [list(latest)]
-        ).fetchall()
+        for (url,) in bounded_scan(
+            con, "SELECT url FROM pages WHERE url IN (SELECT unnest(?))", [list(latest)]
+        )
     }
     fresh = [row for url, row in latest.items() if url not in stored]
     seen = [row for url, row in latest.items() if url in stored]
@@ -429,10 +420,11 @@ def save_bodies(
     if not bodies:
         return
     now = now or datetime.now(UTC)
-    known = con.execute(
+    known = bounded_scan(
+        con,
         "SELECT content_hash FROM raw_pages WHERE content_hash IN (SELECT unnest(?))",
         [list(bodies)],
-    ).fetchall()
+    )
     stored = {digest for (digest,) in known}
     digests = [d for d in bodies if d not in stored]
     if not digests:
