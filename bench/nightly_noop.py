@@ -232,6 +232,10 @@ def main(argv: list[str] | None = None) -> int:
     for name, seconds in rows:
         print(f"| {name} | {seconds:.2f} | {100 * seconds / nightly.wall:.0f} % |")
     print(f"| whole process | {nightly.wall:.2f} | 100 % |")
+    print(
+        f"\nPeak RSS of the nightly process: {nightly.maxrss_mb:.0f} MB (the backfill's: "
+        f"{backfill.maxrss_mb:.0f} MB)."
+    )
     if profile is not None and profile.total:
         print("\nThe nightly process under py-spy (its times above include py-spy's cost):\n")
         print(format_processes(profile))

@@ -19,6 +19,7 @@ from flows.politeness import Politeness
 from flows.safety import HostGuard
 from flows.sources import Source
 from flows.urls import canonical_url, trap_reason
+from storage.errors import StorageError
 from storage.packs import Packed
 from storage.records import Failure, Page
 
@@ -29,9 +30,10 @@ Keep = Callable[[list[Page], Mapping[str, bytes | Packed]], None]
 
 @dataclass(frozen=True, slots=True)
 class Archived:
-    """A listing page as the last run fetched it: its body and HTTP validators."""
+    """A listing page as the last run fetched it: its HTTP validators, and its body,
+    read back (``read``) only when the server answers 304."""
 
-    body: bytes
+    read: Callable[[], bytes]
     content_type: str | None
     validators: tuple[str | None, str | None]
 
@@ -81,8 +83,9 @@ def discover(
     pages. A sitemap index's sitemaps are read up to ``source.max_depth`` levels down.
     Items newer than ``until``, older than ``since`` and known items are not returned.
     A listing page that fails is recorded, and the next listing goes on. With
-    ``archived`` (the last body and validators of listing pages by URL), each listing
-    page is asked for conditionally, and a 304 is read from the archive. With ``keep``,
+    ``archived`` (the validators of listing pages fetched before, by URL), each listing
+    page is asked for conditionally, and a 304's body is read from the archive (or, if
+    the archive cannot give it, the page is fetched again whole). With ``keep``,
     the fetched listing pages and their bodies are handed to it every ``KEEP_EVERY``
     pages (and at the end) instead of being returned. ``parse`` reads a listing page
     (``extractors.parse_listing`` by default; a run passes one that uses its parsing
@@ -236,11 +239,11 @@ class _Walk:
                 continue
             queue.append((listing.next_url, depth))
 
-    def _read(self, url: str) -> tuple[Listing, bool] | None:
+    def _read(self, url: str, conditional: bool = True) -> tuple[Listing, bool] | None:
         """Fetch and parse one listing page (a 304 read from the archive); None when it
         failed, which is recorded."""
         source = self.source
-        before = self.archived.get(url)
+        before = self.archived.get(url) if conditional else None
         try:
             fetched = fetch(
                 self.client,
@@ -259,7 +262,10 @@ class _Walk:
         self.found.pages.append(fetched.page(source.name, "listing"))
         self.found.listing_pages += 1
         if fetched.not_modified and before is not None:
-            content, content_type = before.body, before.content_type
+            try:
+                content, content_type = before.read(), before.content_type
+            except StorageError:  # the archive lost the body (a pack moved or cut short)
+                return self._read(url, conditional=False)
         else:
             content, content_type = fetched.content, fetched.content_type
             # Held compressed until handed on: a listing page of a big Liferay portal

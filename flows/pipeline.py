@@ -301,7 +301,7 @@ def _ingest_source(
         # Listing pages fetched before are asked for conditionally; a 304 is read from
         # the archive.
         archived = {
-            url: Archived(page.body, page.content_type, (page.etag, page.last_modified))
+            url: Archived(page.read, page.content_type, (page.etag, page.last_modified))
             for url, page in archived_listing_pages(con, source.name).items()
             if page.etag or page.last_modified
         }

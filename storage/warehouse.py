@@ -479,9 +479,43 @@ def archived_pages(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[
     return _archived(con, "list_contains(?, p.url)", [list(urls)])
 
 
-def archived_listing_pages(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, ArchivedPage]:
-    """Like ``archived_pages``, for every listing page of ``source`` fetched so far."""
-    return _archived(con, "p.source = ? AND p.kind = 'listing'", [source])
+@dataclass(frozen=True, slots=True)
+class ArchivedListing:
+    """The latest full fetch of a listing page: its validators, and where its body is,
+    read only when asked for (``read``: a run needs it when the server answers 304)."""
+
+    url: str
+    content_type: str | None
+    etag: str | None
+    last_modified: str | None
+    stored: tuple[str, bytes | None, str | None, int | None, int | None]  # RAW_BODY_COLUMNS
+    directory: Path | None  # the warehouse's packs
+
+    def read(self) -> bytes:
+        """The body as fetched; StorageError when its pack cannot give it."""
+        with packs.PackReader(self.directory) as reader:
+            return reader.body(self.url, *self.stored)
+
+
+def archived_listing_pages(
+    con: duckdb.DuckDBPyConnection, source: str
+) -> dict[str, ArchivedListing]:
+    """Every listing page of ``source`` fetched so far, by URL, without its body: a
+    portal's listing pages can weigh gigabytes together (5,001 pages of 500 kB at
+    50,000 articles), and a run reads back only those the server says are unchanged."""
+    directory = packs.packs_dir(con)
+    rows = con.execute(
+        f"SELECT p.url, p.content_type, p.etag, p.last_modified, {RAW_BODY_COLUMNS} "
+        "FROM pages p JOIN raw_pages r USING (content_hash) "
+        "WHERE p.source = ? AND p.kind = 'listing'",
+        [source],
+    ).fetchall()
+    return {
+        url: ArchivedListing(
+            url, content_type, etag, modified, (compression, inline, pack, at, length), directory
+        )
+        for url, content_type, etag, modified, compression, inline, pack, at, length in rows
+    }
 
 
 def _archived(

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from flows.discover import Archived, discover
 from flows.http import make_client
 from flows.sources import load_sources
+from storage.errors import StorageError
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -89,7 +90,7 @@ def test_an_unchanged_first_page_costs_one_conditional_request_read_from_the_arc
     with make_client() as client:
         first = discover(client, source, since=since)
         archived = {
-            p.url: Archived(first.bodies[p.content_hash].unpacked(), p.content_type, (p.etag, None))
+            p.url: Archived(first.bodies[p.content_hash].unpacked, p.content_type, (p.etag, None))
             for p in first.pages
             if p.content_hash
         }
@@ -111,6 +112,33 @@ def test_an_unchanged_first_page_costs_one_conditional_request_read_from_the_arc
     ]
     assert quiet.items == []
     assert len(sample.requests) - mark_known == 3
+
+
+def test_a_304_whose_body_the_archive_lost_is_fetched_again_whole(
+    portal, tmp_path: Path, write_sources: Callable
+) -> None:
+    sample, base_url = portal
+    source = load_sources(write_sources(tmp_path, base_url)).get("sample")
+    since = datetime(2026, 11, 1, tzinfo=HCM)
+
+    def lost() -> bytes:
+        raise StorageError("raw page: cannot open its pack")
+
+    with make_client() as client:
+        first = discover(client, source, since=since)
+        archived = {p.url: Archived(lost, p.content_type, (p.etag, None)) for p in first.pages}
+        mark = len(sample.requests)
+        again = discover(client, source, since=since, archived=archived)
+    assert [item.url for item in again.items] == [item.url for item in first.items]
+    assert again.failures == [] and again.listing_errors == []
+    assert sorted((p.url, p.status) for p in again.pages) == sorted(
+        [(url, 304) for url in source.listing_urls] + [(url, 200) for url in source.listing_urls]
+    )
+    assert sorted((path, status) for _, _, path, status in sample.requests[mark:]) == sorted(
+        (path, status)
+        for path in ("/kinh-te", "/tin-tuc-su-kien", "/van-hoa-xa-hoi")
+        for status in (304, 200)
+    )
 
 
 def test_sitemaps_and_feeds_are_listings_and_nesting_is_bounded(

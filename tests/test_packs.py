@@ -15,7 +15,15 @@ from storage import packs
 from storage.errors import StorageError
 from storage.migrations import MIGRATIONS, migrate
 from storage.records import Page
-from storage.warehouse import ArchivedPage, archived_pages, connect, save_bodies, save_pages
+from storage.warehouse import (
+    ArchivedListing,
+    ArchivedPage,
+    archived_listing_pages,
+    archived_pages,
+    connect,
+    save_bodies,
+    save_pages,
+)
 
 T0 = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
 
@@ -58,6 +66,50 @@ def test_bodies_go_to_a_pack_beside_the_warehouse_and_read_back(tmp_path: Path) 
     archive(con, range(3))
     assert pack.stat().st_size == sum(lengths)
     assert con.execute("SELECT count(*) FROM raw_pages").fetchone() == (3,)
+    con.close()
+
+
+def test_listing_pages_come_back_without_their_bodies_which_are_read_on_demand(
+    tmp_path: Path,
+) -> None:
+    con = connect(tmp_path / "w.duckdb")
+    articles = archive(con, range(2))  # article pages: not listings, first in the pack
+    base = sum(len(zlib.compress(body, 6)) for body in articles.values())
+    listings = {
+        f"http://p.test/tin-tuc?p={n}": f"<ul><li>trang {n}</li></ul>".encode() for n in (1, 2)
+    }
+    digests = {url: hashlib.sha256(body).hexdigest() for url, body in listings.items()}
+    save_bodies(con, {digests[url]: body for url, body in listings.items()}, now=T0)
+    save_pages(
+        con,
+        [
+            Page(url, "s", "listing", 200, T0, len(body), digests[url], "text/html", f'"e{n}"')
+            for n, (url, body) in enumerate(listings.items())
+        ],
+    )
+    found = archived_listing_pages(con, "s")
+    first, second = (len(zlib.compress(body, 6)) for body in listings.values())
+    directory = tmp_path / "w.duckdb.raw"
+    assert found == {
+        "http://p.test/tin-tuc?p=1": ArchivedListing(
+            "http://p.test/tin-tuc?p=1",
+            "text/html",
+            '"e0"',
+            None,
+            ("zlib", None, "pack-00001.zz", base, first),
+            directory,
+        ),
+        "http://p.test/tin-tuc?p=2": ArchivedListing(
+            "http://p.test/tin-tuc?p=2",
+            "text/html",
+            '"e1"',
+            None,
+            ("zlib", None, "pack-00001.zz", base + first, second),
+            directory,
+        ),
+    }
+    assert {url: listing.read() for url, listing in found.items()} == listings
+    assert archived_listing_pages(con, "other") == {}
     con.close()
 
 
