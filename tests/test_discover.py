@@ -8,21 +8,30 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from flows.discover import Archived, discover
 from flows.http import make_client
-from flows.sources import load_sources
+from flows.sources import Source, load_sources
 from storage.errors import StorageError
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+SINCE = datetime(2026, 11, 1, tzinfo=HCM)
+
+
+@pytest.fixture
+def source(portal, tmp_path: Path, write_sources: Callable) -> Source:
+    """The sample portal's source, as a sources file has it."""
+    _, base_url = portal
+    return load_sources(write_sources(tmp_path, base_url)).get("sample")
 
 
 def listing_requests(sample, before: int) -> list[str]:
     return [path for _, _, path, _ in sample.requests[before:]]
 
 
-def test_walks_every_page_newest_first(portal, tmp_path: Path, write_sources: Callable) -> None:
+def test_walks_every_page_newest_first(portal, source: Source) -> None:
     sample, base_url = portal
-    source = load_sources(write_sources(tmp_path, base_url)).get("sample")
     with make_client() as client:
         found = discover(client, source)
     assert [item.url for item in found.items] == [
@@ -38,17 +47,13 @@ def test_walks_every_page_newest_first(portal, tmp_path: Path, write_sources: Ca
     assert [p.kind for p in found.pages] == ["listing"] * 7  # 3 + 2 + 2 pages of 10
 
 
-def test_stops_at_since_and_at_a_page_of_known_urls(
-    portal, tmp_path: Path, write_sources: Callable
-) -> None:
+def test_stops_at_since_and_at_a_page_of_known_urls(portal, source: Source) -> None:
     sample, base_url = portal
-    source = load_sources(write_sources(tmp_path, base_url)).get("sample")
-    since = datetime(2026, 11, 1, tzinfo=HCM)
     news = [a for a in sample.articles if a.category_slug == "tin-tuc-su-kien"]
     with make_client() as client:
-        found = discover(client, source, since=since)
+        found = discover(client, source, since=SINCE)
         assert {i.url for i in found.items} == {
-            base_url + a.path for a in sample.articles if a.published_at >= since
+            base_url + a.path for a in sample.articles if a.published_at >= SINCE
         }
         assert len(found.pages) == 3  # page 1 of each listing reaches past `since`
 
@@ -82,23 +87,21 @@ def test_a_missing_listing_is_a_failure_and_the_others_go_on(
 
 
 def test_an_unchanged_first_page_costs_one_conditional_request_read_from_the_archive(
-    portal, tmp_path: Path, write_sources: Callable
+    portal, source: Source
 ) -> None:
     sample, base_url = portal
-    source = load_sources(write_sources(tmp_path, base_url)).get("sample")
-    since = datetime(2026, 11, 1, tzinfo=HCM)
     with make_client() as client:
-        first = discover(client, source, since=since)
+        first = discover(client, source, since=SINCE)
         archived = {
             p.url: Archived(first.bodies[p.content_hash].unpacked, p.content_type, (p.etag, None))
             for p in first.pages
             if p.content_hash
         }
         mark = len(sample.requests)
-        again = discover(client, source, since=since, archived=archived)
+        again = discover(client, source, since=SINCE, archived=archived)
         known = {item.url for item in first.items}
         mark_known = len(sample.requests)
-        quiet = discover(client, source, since=since, archived=archived, known=known)
+        quiet = discover(client, source, since=SINCE, archived=archived, known=known)
     assert all(a.validators[0].startswith('"') for a in archived.values())
     # The 304s are read from the archive: the same links as before, no body sent again.
     assert [item.url for item in again.items] == [item.url for item in first.items]
@@ -114,21 +117,17 @@ def test_an_unchanged_first_page_costs_one_conditional_request_read_from_the_arc
     assert len(sample.requests) - mark_known == 3
 
 
-def test_a_304_whose_body_the_archive_lost_is_fetched_again_whole(
-    portal, tmp_path: Path, write_sources: Callable
-) -> None:
+def test_a_304_whose_body_the_archive_lost_is_fetched_again_whole(portal, source: Source) -> None:
     sample, base_url = portal
-    source = load_sources(write_sources(tmp_path, base_url)).get("sample")
-    since = datetime(2026, 11, 1, tzinfo=HCM)
 
     def lost() -> bytes:
         raise StorageError("raw page: cannot open its pack")
 
     with make_client() as client:
-        first = discover(client, source, since=since)
+        first = discover(client, source, since=SINCE)
         archived = {p.url: Archived(lost, p.content_type, (p.etag, None)) for p in first.pages}
         mark = len(sample.requests)
-        again = discover(client, source, since=since, archived=archived)
+        again = discover(client, source, since=SINCE, archived=archived)
     assert [item.url for item in again.items] == [item.url for item in first.items]
     assert again.failures == [] and again.listing_errors == []
     assert sorted((p.url, p.status) for p in again.pages) == sorted(
@@ -141,18 +140,14 @@ def test_a_304_whose_body_the_archive_lost_is_fetched_again_whole(
     )
 
 
-def test_sitemaps_and_feeds_are_listings_and_nesting_is_bounded(
-    portal, tmp_path: Path, write_sources: Callable
-) -> None:
+def test_sitemaps_and_feeds_are_listings_and_nesting_is_bounded(portal, source: Source) -> None:
     sample, base_url = portal
-    source = load_sources(write_sources(tmp_path, base_url)).get("sample")
     everything = {base_url + a.path for a in sample.articles}
     news = [base_url + a.path for a in sample.articles if a.category_slug == "tin-tuc-su-kien"]
-    since = datetime(2026, 11, 1, tzinfo=HCM)
     with make_client() as client:
         sitemap = replace(source, listing_urls=(base_url + "/sitemap.xml",))
         found = discover(client, sitemap)
-        recent = discover(client, sitemap, since=since)
+        recent = discover(client, sitemap, since=SINCE)
         shallow = discover(client, replace(sitemap, max_depth=0))
         feed = discover(client, replace(source, listing_urls=(base_url + "/rss/tin-tuc-su-kien",)))
     assert {i.url for i in found.items} == everything
@@ -163,7 +158,7 @@ def test_sitemaps_and_feeds_are_listings_and_nesting_is_bounded(
     ]
     # A sitemap is not in date order: every item is weighed against `since`.
     assert {i.url for i in recent.items} == {
-        base_url + a.path for a in sample.articles if a.published_at >= since
+        base_url + a.path for a in sample.articles if a.published_at >= SINCE
     }
     assert shallow.items == []
     assert [(f.stage, f.reason) for f in shallow.failures] == [
