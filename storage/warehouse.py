@@ -473,16 +473,10 @@ class ArchivedPage:
     last_modified: str | None
 
 
-def archived_pages(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, ArchivedPage]:
-    """The archived body, content type and validators of the latest full fetch of each
-    of ``urls`` that has one."""
-    return _archived(con, "list_contains(?, p.url)", [list(urls)])
-
-
 @dataclass(frozen=True, slots=True)
-class ArchivedListing:
-    """The latest full fetch of a listing page: its validators, and where its body is,
-    read only when asked for (``read``: a run needs it when the server answers 304)."""
+class StoredPage:
+    """The latest full fetch of a URL: its validators, and where its body is in the raw
+    archive, read only when asked for (``read``)."""
 
     url: str
     content_type: str | None
@@ -491,47 +485,48 @@ class ArchivedListing:
     stored: tuple[str, bytes | None, str | None, int | None, int | None]  # RAW_BODY_COLUMNS
     directory: Path | None  # the warehouse's packs
 
-    def read(self) -> bytes:
-        """The body as fetched; StorageError when its pack cannot give it."""
-        with packs.PackReader(self.directory) as reader:
+    def read(self, reader: packs.PackReader | None = None) -> bytes:
+        """The body as fetched (through ``reader``, when many are read at once);
+        StorageError when its pack cannot give it."""
+        if reader is not None:
             return reader.body(self.url, *self.stored)
+        with packs.PackReader(self.directory) as own:
+            return own.body(self.url, *self.stored)
 
 
-def archived_listing_pages(
-    con: duckdb.DuckDBPyConnection, source: str
-) -> dict[str, ArchivedListing]:
+def archived_pages(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, ArchivedPage]:
+    """The archived body, content type and validators of the latest full fetch of each
+    of ``urls`` that has one."""
+    stored = _stored_pages(con, "list_contains(?, p.url)", [list(urls)])
+    with packs.PackReader(packs.packs_dir(con)) as reader:
+        return {
+            url: ArchivedPage(page.read(reader), page.content_type, page.etag, page.last_modified)
+            for url, page in stored.items()
+        }
+
+
+def archived_listing_pages(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, StoredPage]:
     """Every listing page of ``source`` fetched so far, by URL, without its body: a
     portal's listing pages can weigh gigabytes together (5,001 pages of 500 kB at
     50,000 articles), and a run reads back only those the server says are unchanged."""
-    directory = packs.packs_dir(con)
-    rows = con.execute(
-        f"SELECT p.url, p.content_type, p.etag, p.last_modified, {RAW_BODY_COLUMNS} "
-        "FROM pages p JOIN raw_pages r USING (content_hash) "
-        "WHERE p.source = ? AND p.kind = 'listing'",
-        [source],
-    ).fetchall()
-    return {
-        url: ArchivedListing(
-            url, content_type, etag, modified, (compression, inline, pack, at, length), directory
-        )
-        for url, content_type, etag, modified, compression, inline, pack, at, length in rows
-    }
+    return _stored_pages(con, "p.source = ? AND p.kind = 'listing'", [source])
 
 
-def _archived(
+def _stored_pages(
     con: duckdb.DuckDBPyConnection, where: str, params: list[Any]
-) -> dict[str, ArchivedPage]:
+) -> dict[str, StoredPage]:
     directory = packs.packs_dir(con)
     rows = con.execute(
         f"SELECT p.url, p.content_type, p.etag, p.last_modified, {RAW_BODY_COLUMNS} "
         f"FROM pages p JOIN raw_pages r USING (content_hash) WHERE {where}",
         params,
     ).fetchall()
-    with packs.PackReader(directory) as reader:
-        return {
-            url: ArchivedPage(reader.body(url, *stored), content_type, etag, modified)
-            for url, content_type, etag, modified, *stored in rows
-        }
+    return {
+        url: StoredPage(
+            url, content_type, etag, modified, (compression, inline, pack, at, length), directory
+        )
+        for url, content_type, etag, modified, compression, inline, pack, at, length in rows
+    }
 
 
 FINAL_STAGES = ("discover", "skip")  # failures no run retries

@@ -16,8 +16,8 @@ from storage.errors import StorageError
 from storage.migrations import MIGRATIONS, migrate
 from storage.records import Page
 from storage.warehouse import (
-    ArchivedListing,
     ArchivedPage,
+    StoredPage,
     archived_listing_pages,
     archived_pages,
     connect,
@@ -91,7 +91,7 @@ def test_listing_pages_come_back_without_their_bodies_which_are_read_on_demand(
     first, second = (len(zlib.compress(body, 6)) for body in listings.values())
     directory = tmp_path / "w.duckdb.raw"
     assert found == {
-        "http://p.test/tin-tuc?p=1": ArchivedListing(
+        "http://p.test/tin-tuc?p=1": StoredPage(
             "http://p.test/tin-tuc?p=1",
             "text/html",
             '"e0"',
@@ -99,7 +99,7 @@ def test_listing_pages_come_back_without_their_bodies_which_are_read_on_demand(
             ("zlib", None, "pack-00001.zz", base, first),
             directory,
         ),
-        "http://p.test/tin-tuc?p=2": ArchivedListing(
+        "http://p.test/tin-tuc?p=2": StoredPage(
             "http://p.test/tin-tuc?p=2",
             "text/html",
             '"e1"',
