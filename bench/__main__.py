@@ -33,7 +33,8 @@ class Scenario:
 SCENARIOS = (
     Scenario("extraction", ("--limit", "50")),
     Scenario("facts", ("--pages", "20", "--repeat", "1")),
-    Scenario("fault_matrix", ()),  # no smaller size: eight faults, two runs each
+    Scenario("nesting", ("--quick",)),
+    Scenario("fault_matrix", ()),  # no smaller size: every fault, two runs each
     Scenario("load", ("--quick",)),
     Scenario("startup", ("--quick",)),
     Scenario("crawl", ("--quick",), optional=True),

@@ -1,16 +1,22 @@
-"""Facts: precision and recall over our sentence set, and what facts cost extraction.
+"""Facts: precision and recall over our sentence set, what facts cost extraction, and
+how that cost grows with the size of an article.
 
-    python -m bench.facts [--shared ../shared] [--repeat 3]
+    python -m bench.facts [--shared ../shared] [--repeat 3] [--sizes 32 64 128 256 512]
 
 The sentence set is ``tests/data/facts_sentences.yaml``. The cost is the time of
 ``extract(..., facts=True)`` over ``extract(..., facts=False)`` on the same pages in
 the same run, on Vietnamese article pages (the sample portal's, the seed and VnExpress).
+The growth curve extracts one synthetic article per size, dense with quantities (a
+quantity every 60 bytes or so, with document numbers, dates and quoted officials), as
+paragraphs of sentences and as one paragraph without a full stop (one long sentence);
+its time per KB should not grow with the size (largest / smallest near 1: linear).
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import random
 import time
 import unicodedata
 from collections import Counter
@@ -81,6 +87,84 @@ def pages(shared: Path, count: int) -> list[tuple[bytes, str]]:
     return found
 
 
+# Bulletin sentences full of quantities; every {field} is drawn at random. Those without a
+# period ("năm 2024") come first: the text without full stops uses only them, so that no
+# sentence gives its period early and each lookup would read the whole text.
+_DENSE = (
+    "Tỷ lệ kết nạp đoàn viên đạt trên {pct}%, {a}/{b} cơ sở đoàn hoàn thành chỉ tiêu.",
+    "Huyện đã tổ chức {big} lượt tuyên truyền cho {n} người dân theo Kế hoạch số "
+    "{doc}/KH-UBND ngày {day}/{month}/2023.",
+    "Tổng kinh phí hỗ trợ khoảng {n},5 tỷ đồng, trong đó ngân sách tỉnh {n} triệu đồng.",
+    "Thực hiện Nghị quyết số {doc}-NQ/TU, toàn huyện có {big} hộ thoát nghèo, giảm "
+    "{a},2% so với cùng kỳ.",
+    "Đồng chí Nguyễn Văn {given}, Phó Chủ tịch UBND huyện cho biết: “Đã có {big} lượt cán "
+    "bộ tham gia”.",
+    "Các xã đã trồng mới {n} ha rừng, hơn {big} cây chè và {a} mô hình kinh tế.",
+)
+_DATED = (
+    "Năm 2024, {a}/{b} xã, thị trấn đạt chuẩn nông thôn mới, tăng {a} xã so với năm 2023.",
+    "Trong {a} tháng đầu năm 2024, toàn huyện thu ngân sách {n},8 tỷ đồng, đạt {pct}% dự toán.",
+)
+_GIVEN = ("An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Long", "Minh", "Nam", "Sơn", "Tâm")
+
+
+def dense_text(kb: int, full_stops: bool = True) -> list[str]:
+    """About ``kb`` KB (UTF-8) of number-dense Vietnamese text, as paragraphs of six
+    sentences; ``full_stops=False``: one paragraph, no . ! ? and no period named."""
+    rng = random.Random(kb)
+    templates = _DENSE + _DATED if full_stops else _DENSE
+    paragraphs: list[str] = []
+    sentences: list[str] = []
+    size = 0
+    while size < kb * 1024:
+        sentence = rng.choice(templates).format(
+            pct=rng.randint(50, 99),
+            a=rng.randint(1, 29),
+            b=29,
+            n=rng.randint(10, 900),
+            big=f"{rng.randint(1, 9)}.{rng.randint(100, 999)}",
+            doc=rng.randint(1, 999),
+            day=rng.randint(1, 28),
+            month=rng.randint(1, 12),
+            given=rng.choice(_GIVEN),
+        )
+        if not full_stops:
+            sentence = sentence.replace(".", "").replace("!", "").replace("?", "")
+        sentences.append(sentence)
+        size += len(sentence.encode("utf-8")) + 1
+        if full_stops and len(sentences) == 6:
+            paragraphs.append(" ".join(sentences))
+            sentences = []
+    paragraphs.append(" ".join(sentences))
+    return [p for p in paragraphs if p]
+
+
+def dense_page(kb: int, full_stops: bool = True) -> bytes:
+    """An article page around ``dense_text(kb, full_stops)``."""
+    paragraphs = "".join(f"<p>{p}</p>" for p in dense_text(kb, full_stops))
+    return (
+        '<html lang="vi"><head><meta charset="utf-8"><title>Kết quả năm 2024</title></head>'
+        "<body><h1>Kết quả thực hiện nhiệm vụ phát triển kinh tế - xã hội</h1>"
+        f'<div class="content">{paragraphs}</div></body></html>'
+    ).encode()
+
+
+def growth(sizes: list[int], repeat: int) -> list[tuple[str, int, int, float]]:
+    """(text, KB, stats found, best CPU seconds of ``extract``) for each size, for the
+    paragraphed text and the text without full stops."""
+    found = []
+    for label, full_stops in (("paragraphs", True), ("no full stop", False)):
+        for kb in sizes:
+            html = dense_page(kb, full_stops)
+            best = float("inf")
+            for _ in range(repeat):
+                started = time.process_time()
+                article = extract(html, "https://vonhai.thainguyen.gov.vn/tin-tuc/a")
+                best = min(best, time.process_time() - started)
+            found.append((label, len(html) // 1024, len(article.stats), best))
+    return found
+
+
 def cost(docs: list[tuple[bytes, str]], repeat: int) -> tuple[float, float]:
     """Seconds without facts and with facts, best of ``repeat`` rounds each."""
     best = {False: float("inf"), True: float("inf")}
@@ -101,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--pages", type=int, default=200, help="sample pages for the cost")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=[32, 64, 128, 256, 512], help="KB, growth"
+    )
     args = parser.parse_args(argv)
 
     cases = load_cases()
@@ -118,6 +205,19 @@ def main(argv: list[str] | None = None) -> int:
     print("| without facts | with facts | ratio |")
     print("|---|---|---|")
     print(f"| {without:.2f} s | {with_facts:.2f} s | {with_facts / without:.3f} |")
+
+    curve = growth(sorted(args.sizes), args.repeat)
+    print(f"\nGrowth: one number-dense article per size, CPU time, best of {args.repeat}:\n")
+    print("| text | page KB | stats | seconds | ms per KB |")
+    print("|---|---|---|---|---|")
+    for label, kb, stats, seconds in curve:
+        print(f"| {label} | {kb} | {stats} | {seconds:.3f} | {seconds * 1000 / kb:.2f} |")
+    print()
+    for label in dict.fromkeys(row[0] for row in curve):
+        rows_ = [row for row in curve if row[0] == label]
+        small, large = rows_[0], rows_[-1]
+        ratio = (large[3] / large[1]) / (small[3] / small[1])
+        print(f"{label}: time per KB at {large[1]} KB / at {small[1]} KB = {ratio:.2f}")
     return 0
 
 

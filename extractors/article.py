@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, tzinfo
 
 from bs4 import BeautifulSoup, Tag
@@ -10,7 +11,7 @@ from extractors.blocks import text_of
 from extractors.body import read_body
 from extractors.dates import DEFAULT_TZ, parse_vn_datetime, to_tz
 from extractors.decoding import decode_page, legacy_encoding
-from extractors.document import Document, parse_document
+from extractors.document import Document, parse_document, unwrap_all
 from extractors.errors import ExtractionError
 from extractors.facts import Facts, extract_facts
 from extractors.fields import (
@@ -24,6 +25,7 @@ from extractors.fields import (
 from extractors.profiles import Profile, detect_article_profile, get_profile
 from extractors.records import Article
 from extractors.select import select_ordered
+from extractors.soft_errors import soft_error
 from extractors.text import clean
 
 MAX_DEPTH = 200  # elements nested deeper are unwrapped: the tree walks recurse per level
@@ -53,9 +55,12 @@ def extract(
     decoded = decode_page(html, url, content_type)
     try:
         doc = open_document(decoded.text, url)
-        return _read(doc, decoded.text, chosen_profile, to_tz(timezone), facts)
+        article = _read(doc, decoded.text, chosen_profile, to_tz(timezone), facts)
     except RecursionError:
         raise ExtractionError(url, "page too deeply nested") from None
+    if decoded.warning is not None:  # invalid UTF-8 bytes read as U+FFFD
+        article = replace(article, warnings=(decoded.warning, *article.warnings))
+    return article
 
 
 def open_document(text: str, url: str) -> Document:
@@ -68,31 +73,34 @@ def open_document(text: str, url: str) -> Document:
 def flatten_deep(soup: BeautifulSoup, max_depth: int = MAX_DEPTH) -> int:
     """Cap nesting at `max_depth`; how many elements were unwrapped (their text stays).
 
-    Deep nesting is almost always a chain of bare wrappers: those below half the cap go
-    first, so that the paragraphs at the bottom of the chain keep their tags. What is
-    still too deep after that is unwrapped whatever it is.
+    A page within the cap is left as parsed. Deep nesting is almost always a chain of bare
+    wrappers: below half the cap, first the plain ones (a div or span without attributes
+    holding one element: nothing a selector reads), then any bare wrapper, so that the
+    page's own structure at the bottom of the chain keeps its tags and classes. What is
+    still too deep after that is unwrapped whatever it is. Linear in the page's size.
     """
     removed = 0
-    for only_wrappers, limit in ((True, max_depth // 2), (False, max_depth)):
+    passes = ((_is_plain_wrapper, max_depth // 2), (_is_bare_wrapper, max_depth // 2))
+    for wanted, limit in (*passes, (None, max_depth)):
         found = _deeper_than(soup, limit)
-        if not found:
-            break  # the usual page: nothing near the cap
-        deep = [tag for tag in found if not only_wrappers or _is_bare_wrapper(tag)]
-        for tag in reversed(deep):
-            tag.unwrap()
+        if not found or max(level for _, level in found) <= max_depth:
+            break  # the usual page: nothing past the cap
+        deep = [tag for tag, _ in found if wanted is None or wanted(tag)]
+        unwrap_all(deep)  # linear: BeautifulSoup's unwrap one by one is quadratic here
         removed += len(deep)
     return removed
 
 
-def _deeper_than(soup: BeautifulSoup, max_depth: int) -> list[Tag]:
+def _deeper_than(soup: BeautifulSoup, max_depth: int) -> list[tuple[Tag, int]]:
+    """The elements nested deeper than `max_depth`, in page order, with their depth."""
     depth: dict[int, int] = {id(soup): 0}
-    deep: list[Tag] = []
+    deep: list[tuple[Tag, int]] = []
     for node in soup.descendants:
         if isinstance(node, Tag):
             level = depth.get(id(node.parent), 0) + 1
             depth[id(node)] = level
             if level > max_depth:
-                deep.append(node)
+                deep.append((node, level))
     return deep
 
 
@@ -102,10 +110,18 @@ def _is_bare_wrapper(tag: Tag) -> bool:
     return len(children) == 1 and isinstance(children[0], Tag)
 
 
+def _is_plain_wrapper(tag: Tag) -> bool:
+    """A bare wrapper that is a div or span without attributes."""
+    return tag.name in ("div", "span") and not tag.attrs and _is_bare_wrapper(tag)
+
+
 def _read(
     doc: Document, markup: str, forced: Profile | None, tz: tzinfo, with_facts: bool
 ) -> Article:
     url = doc.url
+    error_page = soft_error(doc.soup)
+    if error_page is not None:
+        raise ExtractionError(url, error_page)
     chosen = forced or detect_article_profile(doc.soup)
     warnings: list[str] = []
     title = extract_title(doc, chosen)

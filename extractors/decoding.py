@@ -2,11 +2,17 @@
 
 The charset is taken, in this order, from the HTTP Content-Type header, a byte order
 mark, the page's own `<meta charset>` / http-equiv (in its first 4 KB), and detection
-(strict UTF-8 first, then charset-normalizer). A declared charset that does not decode
+(UTF-8 first, then charset-normalizer). A declared charset that does not decode
 strictly falls through to the next step; a declared single-byte charset (latin-1,
-windows-125x) loses to UTF-8 when the bytes are valid, non-ASCII UTF-8, since that is
-what a mislabelled page almost always is. Windows-1258 writes tones as combining marks:
-NFC composes them.
+windows-125x) loses to UTF-8 when the bytes are non-ASCII UTF-8, since that is what a
+mislabelled page almost always is. Windows-1258 writes tones as combining marks: NFC
+composes them.
+
+UTF-8 degrades locally: bytes that are mostly UTF-8 (at least ``UTF8_EVIDENCE`` valid
+multi-byte sequences per invalid one; text in a single-byte charset essentially never
+forms valid multi-byte sequences) read as UTF-8 with each invalid sequence replaced by
+U+FFFD, counted in ``Decoded.replaced`` (a warning on the article): a few stray bytes,
+or a body cut in the middle of a character, cost those characters, not the page.
 
 Pre-Unicode Vietnamese text (TCVN3/ABC with `.VnTime` fonts, VNI with `VNI-Times`) reads
 as Latin-1 garble ("Ngµy", "Xin chaøo"). `legacy_encoding` names it so that the article
@@ -39,7 +45,11 @@ _HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re
 _TAG = re.compile(
     r"<\s*(?:!doctype|html|head|body|title|meta|div|p|a|table|span|h[1-6])\b", re.IGNORECASE
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+# Binary content shows control characters; U+FFFD is not counted (invalid UTF-8 bytes
+# read as U+FFFD are a damaged page, not a binary one).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+UTF8_EVIDENCE = 4  # valid multi-byte UTF-8 sequences per invalid one, for "mostly UTF-8"
+_UTF8 = frozenset({"utf-8", "utf-8-sig"})
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
 # Labels that HTML reads as windows-1252 (WHATWG Encoding), and the multi-byte Unicode
 # encodings that a `<meta>` cannot truthfully declare (the page would not be readable).
@@ -54,6 +64,14 @@ class Decoded:
     text: str
     encoding: str | None  # None: the page came as text
     source: str  # "text", "http", "bom", "meta", "utf-8", "detected", "fallback"
+    replaced: int = 0  # invalid UTF-8 sequences read as U+FFFD
+
+    @property
+    def warning(self) -> str | None:
+        """The article's warning about this decoding, if it lost anything."""
+        if not self.replaced:
+            return None
+        return f"encoding: invalid UTF-8 bytes replaced ({self.replaced})"
 
 
 def decode(data: bytes | str, url: str, content_type: str | None = None) -> str:
@@ -69,9 +87,9 @@ def decode_page(data: bytes | str, url: str, content_type: str | None = None) ->
         wide = _bom_charset(data) or charset_of(content_type) or ""
         if b"\x00" in data[:4096] and wide not in _UNICODE_WIDE:
             raise ExtractionError(url, "not HTML: binary content")
-        text, encoding, source = _decode_bytes(data, content_type)
+        text, encoding, source, replaced = _decode_bytes(data, content_type)
     else:
-        text, encoding, source = data, None, "text"
+        text, encoding, source, replaced = data, None, "text", 0
     if not text.strip():
         raise ExtractionError(url, "empty document")
     sample = text[:8192]
@@ -81,7 +99,7 @@ def decode_page(data: bytes | str, url: str, content_type: str | None = None) ->
         raise ExtractionError(url, "not HTML: no HTML tags found")
     if "<![CDATA[" in text:
         text = _CDATA.sub(lambda m: m.group(1), text)
-    return Decoded(unicodedata.normalize("NFC", text), encoding, source)
+    return Decoded(unicodedata.normalize("NFC", text), encoding, source, replaced)
 
 
 def charset_of(content_type: str | None) -> str | None:
@@ -125,9 +143,10 @@ def _is_single_byte(encoding: str) -> bool:
     return encoding.startswith(("cp125", "iso8859", "latin", "cp874", "koi8", "mac-", "tis"))
 
 
-def _decode_bytes(data: bytes, content_type: str | None) -> tuple[str, str, str]:
-    """(text, encoding, source) by header, BOM, meta, then detection."""
-    utf8: str | None | bool = False  # not tried yet; None: not valid UTF-8
+def _decode_bytes(data: bytes, content_type: str | None) -> tuple[str, str, str, int]:
+    """(text, encoding, source, invalid UTF-8 sequences replaced) by header, BOM, meta,
+    then detection."""
+    utf8: tuple[str, int] | None | bool = False  # not tried yet; None: not mostly UTF-8
     for source, encoding in (
         ("http", charset_of(content_type)),
         ("bom", _bom_charset(data)),
@@ -135,18 +154,36 @@ def _decode_bytes(data: bytes, content_type: str | None) -> tuple[str, str, str]
     ):
         if encoding is None:
             continue
+        if encoding in _UTF8:
+            found = _mostly_utf8(data, encoding)
+            if found is not None:
+                return found[0], encoding, source, found[1]
+            continue  # many invalid sequences: not UTF-8, whatever the page says
         if _is_single_byte(encoding) and not data.isascii():
             if utf8 is False:
-                utf8 = _strict(data, "utf-8")
-            if isinstance(utf8, str):  # labelled latin-1 or windows-125x, written in UTF-8
-                return utf8, "utf-8", "utf-8"
+                utf8 = _mostly_utf8(data, "utf-8")
+            if isinstance(utf8, tuple):  # labelled latin-1 or windows-125x, written in UTF-8
+                return utf8[0], "utf-8", "utf-8", utf8[1]
         text = _strict(data, encoding)
         if text is not None:
-            return text, encoding, source
-    text = _strict(data, "utf-8")
-    if text is not None:
-        return text, "utf-8", "utf-8"
-    return _detect(data)
+            return text, encoding, source, 0
+    if utf8 is False:
+        utf8 = _mostly_utf8(data, "utf-8")
+    if isinstance(utf8, tuple):
+        return utf8[0], "utf-8", "utf-8", utf8[1]
+    return (*_detect(data), 0)
+
+
+def _mostly_utf8(data: bytes, encoding: str) -> tuple[str, int] | None:
+    """The bytes as UTF-8 and how many invalid sequences became U+FFFD, when they are
+    valid UTF-8 or mostly so: at least ``UTF8_EVIDENCE`` valid multi-byte sequences per
+    invalid one. None otherwise (a page in another charset)."""
+    text = data.decode(encoding, errors="replace")
+    replaced = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")  # those written as such
+    if replaced == 0:
+        return text, 0
+    multibyte = len(text) - len(text.encode("ascii", "ignore")) - replaced
+    return (text, replaced) if multibyte >= UTF8_EVIDENCE * replaced else None
 
 
 def _strict(data: bytes, encoding: str) -> str | None:

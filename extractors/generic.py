@@ -261,7 +261,11 @@ def _same_site(href: object, url: str) -> bool:
     """Whether a link's target is on the site of `url` (its domain, subdomains aside)."""
     if not isinstance(href, str):
         return False
-    return _site(urlsplit(urljoin(url, href.strip())).hostname) == _site(urlsplit(url).hostname)
+    try:
+        target = urlsplit(urljoin(url, href.strip())).hostname
+    except ValueError:  # an unclosed IPv6 bracket: no host of ours
+        return False
+    return _site(target) == _site(urlsplit(url).hostname)
 
 
 def _site(host: str | None) -> str:

@@ -29,6 +29,7 @@ from extractors.profiles import (
 )
 from extractors.records import Listing, ListingItem
 from extractors.select import select_first
+from extractors.soft_errors import soft_error
 from extractors.text import clean
 from extractors.urls import absolute, extension
 
@@ -63,6 +64,9 @@ def parse_listing(
 def _read(doc: Document, forced: Profile | None, tz: tzinfo) -> Listing:
     url = doc.url
     soup = doc.soup
+    error_page = soft_error(soup)
+    if error_page is not None:
+        raise ExtractionError(url, error_page)
     chosen = forced or detect_listing_profile(soup)
     next_url = _next_url(soup, chosen, url)
     items = _profile_items(soup, chosen, url, tz)

@@ -10,13 +10,19 @@ _SAFE = "!#$%&'()*+,/:;=?@[]~"
 
 
 def absolute(href: str | None, base: str) -> str | None:
-    """`href` resolved against `base` and quoted (spaces become %20); None if unusable."""
+    """`href` resolved against `base` and quoted (spaces become %20); None if unusable
+    (an unclosed IPv6 bracket, a host that is not one: a URL that cannot be split)."""
     if href is None:
         return None
     href = href.strip()
     if not href or href.startswith(("javascript:", "mailto:", "tel:", "data:", "#")):
         return None
-    return quote(urljoin(base, href), safe=_SAFE)
+    try:
+        url = quote(urljoin(base, href), safe=_SAFE)
+        urlsplit(url)
+    except ValueError:  # UnicodeEncodeError (a lone surrogate) included
+        return None
+    return url
 
 
 def extension(url: str) -> str:

@@ -115,9 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", help="force a CMS profile (default: detect)")
     p.add_argument("--json", action="store_true", help="one JSON object per file")
 
-    p = sub.add_parser("sql", help="query the warehouse (read-only)")
+    p = sub.add_parser("sql", help="query the warehouse (read-only, and no other file)")
     with_db(p)
-    p.add_argument("query")
+    p.add_argument("query", help="SQL: queries only (no ATTACH, COPY, SET, INSTALL, ...)")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
     p = sub.add_parser("reparse", help="re-extract archived pages with no network")
@@ -138,6 +138,13 @@ def build_parser() -> argparse.ArgumentParser:
     with_db(p)
     p.add_argument("--source", help="only this source")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument(
+        "--retry",
+        nargs="*",
+        metavar="URL",
+        help="hand the given-up pages (of --source, or only these URLs) back to the runs: "
+        "attempts back to 0, due now",
+    )
 
     p = sub.add_parser("sample-portal", help="serve the sample portal until Ctrl-C")
     p.add_argument("--host", default="127.0.0.1")
@@ -153,18 +160,23 @@ def cmd_sql(args: argparse.Namespace) -> int:
     import duckdb
 
     from flows.output import FORMATS
-    from storage.warehouse import connect
+    from storage.warehouse import connect, run_query
 
-    con = connect(args.db, read_only=True)
+    # Query-only: SQL that would write, or reach any file but the warehouse, is refused
+    # (QueryRefused, a StorageError: exit 2); a query DuckDB rejects exits 1.
+    con = connect(args.db, query_only=True)
     try:
-        cursor = con.execute(args.query)
-    except duckdb.Error as exc:
-        print(f"bulletin sql: {exc}", file=sys.stderr)
-        return 1
-    if cursor.description is None:
-        return 0
-    columns = [d[0] for d in cursor.description]
-    print(FORMATS[args.format](columns, cursor.fetchall()))
+        try:
+            cursor = run_query(con, args.query)
+        except duckdb.Error as exc:
+            print(f"bulletin sql: {exc}", file=sys.stderr)
+            return 1
+        if cursor.description is None:
+            return 0
+        columns = [d[0] for d in cursor.description]
+        print(FORMATS[args.format](columns, cursor.fetchall()))
+    finally:
+        con.close()
     return 0
 
 
@@ -176,8 +188,14 @@ ORDER BY source, stage, last_failed_at DESC, url"""
 
 def cmd_failures(args: argparse.Namespace) -> int:
     from flows.output import FORMATS
-    from storage.warehouse import connect
+    from storage.warehouse import connect, retry_given_up, writing
 
+    if args.retry is not None:
+        connect(args.db, read_only=True).close()  # a missing warehouse is an error here
+        with writing(args.db) as con:
+            count = retry_given_up(con, args.source, args.retry or None)
+        print(f"{count} given-up page(s) handed back to the runs; the next run fetches them")
+        return 0
     con = connect(args.db, read_only=True)
     try:
         cursor = con.execute(FAILURES_SQL, [args.source, args.source])
@@ -204,10 +222,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_reparse(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
+    from flows.reaper import watching
     from flows.reparse import reparse
     from storage.warehouse import writing
 
-    with writing(args.db) as con:
+    with watching(), writing(args.db) as con:
         counts = reparse(
             con,
             source=args.source,
@@ -245,11 +264,14 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     _prefect_env()
-    from flows.nightly import nightly
+    from flows.reaper import watching
 
-    result = nightly(
-        sources=args.source_names, db=args.db, sources_file=args.sources_file, since=args.since
-    )
+    with watching():  # killed, it leaves no process behind (the Prefect server included)
+        from flows.nightly import nightly
+
+        result = nightly(
+            sources=args.source_names, db=args.db, sources_file=args.sources_file, since=args.since
+        )
     print(_summary_line(result))
     return 0
 
@@ -264,8 +286,9 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     _prefect_env()
     from flows.backfill import backfill
     from flows.progress_bar import progress_bar
+    from flows.reaper import watching
 
-    with progress_bar(f"backfill {args.source} {args.date_from}..{args.date_to}"):
+    with watching(), progress_bar(f"backfill {args.source} {args.date_from}..{args.date_to}"):
         result = backfill(
             source=args.source,
             date_from=args.date_from,
@@ -344,12 +367,14 @@ def cmd_sample_portal(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     _prefect_env()
     from flows.output import format_table
+    from flows.reaper import watching
     from flows.sample_portal import PortalConfig, SamplePortal
     from storage.warehouse import connect, resolve_db_path
 
     db = str(resolve_db_path(args.db))
     portal = SamplePortal(PortalConfig(count=args.count, days=args.days))
     with ExitStack() as stack:
+        stack.enter_context(watching())
         try:
             base_url = stack.enter_context(portal.serve(host="127.0.0.1", port=args.port))
         except OSError:

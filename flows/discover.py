@@ -15,10 +15,18 @@ from extractors import ExtractionError, ListingItem, parse_listing
 from extractors.feeds import looks_like_feed
 from extractors.records import Listing
 from flows.http import FetchError, fetch
+from flows.origins import Origin, allowed_origins, origin_of
 from flows.politeness import Politeness
 from flows.safety import HostGuard
 from flows.sources import Source
-from flows.urls import canonical_url, trap_reason
+from flows.urls import (
+    MalformedURL,
+    canonical_host,
+    canonical_url,
+    trap_reason,
+    url_host,
+    url_scheme,
+)
 from storage.errors import StorageError
 from storage.packs import Packed
 from storage.records import Failure, Page
@@ -48,6 +56,10 @@ class Discovery:
     failures: list[Failure] = field(default_factory=list)
     bodies: dict[str, Packed] = field(default_factory=dict)  # by content hash, compressed
     listing_errors: list[str] = field(default_factory=list)  # listing pages that failed
+    listed: list[str] = field(default_factory=list)  # listing pages read, links and all
+    # Links to pages recorded as failures, with their dates: a run fetches them only
+    # when they are due for a retry, but their days are known all the same.
+    failed_items: list[ListingItem] = field(default_factory=list)
     listing_pages: int = 0  # listing pages fetched (``pages`` may have been handed on)
 
     def hand_on(self, keep: Keep) -> None:
@@ -69,6 +81,7 @@ def discover(
     politeness: Politeness | None = None,
     guard: HostGuard | None = None,
     archived: Mapping[str, Archived] | None = None,
+    failed: set[str] | frozenset[str] = frozenset(),
     keep: Keep | None = None,
     parse: Callable[..., Listing] = parse_listing,
 ) -> Discovery:
@@ -76,13 +89,20 @@ def discover(
 
     A listing is an HTML category page, a sitemap (or sitemap index) or an RSS/Atom
     feed. Article links are canonicalized (``flows.urls``), so two spellings of one page
-    are one link. An HTML listing is walked page by page, newest first, and stops at the
+    are one link; a link that is not the source's (another origin, a scheme other than
+    http(s)) is left alone, and a malformed one (a bad port, an unreadable host, an
+    unclosed IPv6 bracket) is recorded as a failure, as is a malformed next page or
+    sitemap. An HTML listing is walked page by page, newest first, and stops at the
     first item older than ``since``, at a page whose links are all ``known`` (when
-    ``stop_at_known``), at an empty page, at a page that only repeats links this walk
+    ``stop_at_known``), at a page that only repeats links this walk
     has seen (endless pagination), at the last page, or after ``source.max_pages``
     pages. A sitemap index's sitemaps are read up to ``source.max_depth`` levels down.
-    Items newer than ``until``, older than ``since`` and known items are not returned.
-    A listing page that fails is recorded, and the next listing goes on. With
+    Items newer than ``until``, older than ``since`` and known items are not returned;
+    links to ``failed`` pages (recorded failures) are returned apart, in
+    ``failed_items``, and count as known where the walk stops at known links.
+    A listing page that fails, or shows no link at all (an error page, a page cut
+    short), is recorded in ``failures`` and ``listing_errors``, and the next listing
+    goes on. With
     ``archived`` (the validators of listing pages fetched before, by URL), each listing
     page is asked for conditionally, and a 304's body is read from the archive (or, if
     the archive cannot give it, the page is fetched again whole). With ``keep``,
@@ -109,6 +129,7 @@ def discover(
             Discovery(),
             kept,
             parse,
+            failed,
         )
 
     front: list[Discovery] = []
@@ -117,7 +138,7 @@ def discover(
         # run does not know, nothing was published, and the listings are left alone.
         first = new_walk()
         first.listing(source.front_url, max_pages=1)
-        listings = {canonical_url(u) for u in source.listing_urls}
+        listings = {u for u in map(_canonical_or_none, source.listing_urls) if u}
         first.found.items = [i for i in first.found.items if i.url not in listings]
         if not first.found.items and not first.found.listing_errors:
             if kept is not None:
@@ -158,8 +179,20 @@ def merged(parts: list[Discovery]) -> Discovery:
         found.pages += part.pages
         found.bodies |= part.bodies
         found.listing_errors += part.listing_errors
+        found.listed += part.listed
+        for item in part.failed_items:
+            if item.url not in links:
+                links.add(item.url)
+                found.failed_items.append(item)
         found.listing_pages += part.listing_pages
     return found
+
+
+def _canonical_or_none(url: str) -> str | None:
+    try:
+        return canonical_url(url)
+    except MalformedURL:
+        return None
 
 
 def _one_at_a_time(keep: Keep) -> Keep:
@@ -189,7 +222,20 @@ class _Walk:
     found: Discovery
     keep: Keep | None = None
     parse_listing: Callable[..., Listing] = parse_listing
+    failed: set[str] | frozenset[str] = frozenset()
     seen: set[str] = field(default_factory=set)
+    origins: frozenset[Origin] = field(init=False, default=frozenset())  # the source's
+    hosts: frozenset[str] = field(init=False, default=frozenset())  # of those origins
+
+    def __post_init__(self) -> None:
+        origins = set()
+        for entry in self.source.hosts:  # as the host guard reads them (``flows.origins``)
+            try:
+                origins |= {(s, canonical_host(h), p) for s, h, p in allowed_origins(entry)}
+            except ValueError:  # names no origin: nothing of it is the source's
+                continue
+        self.origins = frozenset(origins)
+        self.hosts = frozenset(host for _, host, _ in origins)
 
     def listing(self, start_url: str, max_pages: int | None = None) -> None:
         """Walk one configured listing: its pages, or its sitemaps, within the budget
@@ -211,6 +257,8 @@ class _Walk:
                 continue
             listing, is_feed = page
             for child in listing.feeds:
+                if self._malformed(child):
+                    continue
                 if depth + 1 > self.source.max_depth:
                     reason = f"sitemap deeper than max_depth ({self.source.max_depth})"
                     self.found.failures.append(Failure(child, self.source.name, "discover", reason))
@@ -218,17 +266,29 @@ class _Walk:
                     queue.append((child, depth + 1))
             # A run needs a link's URL and date, never its title: a walk of 50,000 links
             # would hold some 15 MB of titles until it ends.
-            items = [replace(i, url=canonical_url(i.url), title=None) for i in listing.items]
+            items = self._links(listing.items)
             repeated = bool(items) and all(i.url in walked for i in items)
             walked.update(i.url for i in items)
+            if not items and not listing.feeds:
+                # A listing page with no link at all is not the end of a walk but a page
+                # that was not what it should be (an error page, a page cut short): the
+                # walk cannot tell what it missed, so its days are left in doubt.
+                reason = "listing page shows no article links"
+                self.found.failures.append(Failure(url, self.source.name, "discover", reason))
+                self.found.listing_errors.append(f"listing {url}: {reason}")
+                continue
+            self.found.listed.append(url)
             reached_since = self._take(items, ordered=not is_feed)
-            all_known = bool(items) and all(i.url in self.known for i in items)
+            all_known = bool(items) and all(
+                i.url in self.known or i.url in self.failed for i in items
+            )
             if (
                 reached_since
                 or not items
                 or repeated
                 or (self.stop_at_known and all_known)
                 or listing.next_url is None
+                or self._malformed(listing.next_url)
             ):
                 continue
             trap = trap_reason(listing.next_url)
@@ -287,6 +347,50 @@ class _Walk:
             return None
         return listing, looks_like_feed(content, content_type)
 
+    def _links(self, items: tuple[ListingItem, ...]) -> list[ListingItem]:
+        """A page's article links, canonical, without their titles (``_link``)."""
+        found = []
+        for item in items:
+            link = self._link(item.url)
+            if link is not None:
+                found.append(replace(item, url=link, title=None))
+        return found
+
+    def _link(self, url: str) -> str | None:
+        """The canonical spelling of an article link, or None: a link that is not the
+        source's (a scheme other than http(s), another host, an origin the source's host
+        guard would refuse) is left alone, and a malformed one
+        (``flows.urls.MalformedURL``) is recorded as a failure."""
+        if url_scheme(url) not in ("http", "https"):
+            return None
+        host = url_host(url)  # None: unreadable, so maybe the source's: it is judged
+        if host is not None and host not in self.hosts:
+            return None
+        try:
+            link = canonical_url(url)
+        except MalformedURL as exc:
+            self._record_malformed(url, exc)
+            return None
+        return link if origin_of(link) in self.origins else None  # not another port
+
+    def _malformed(self, url: str) -> bool:
+        """Whether a listing's next page or a sitemap index's sitemap is malformed (and
+        then recorded); any other URL is fetched as given, through the host guard."""
+        if url_scheme(url) not in ("http", "https"):
+            return False  # the guard refuses it, and says so
+        try:
+            canonical_url(url)
+        except MalformedURL as exc:
+            self._record_malformed(url, exc)
+            return True
+        return False
+
+    def _record_malformed(self, url: str, exc: MalformedURL) -> None:
+        if url not in self.seen:
+            self.seen.add(url)
+            reason = f"malformed link: {exc.reason}"
+            self.found.failures.append(Failure(url, self.source.name, "discover", reason))
+
     def _take(self, items: list[ListingItem], *, ordered: bool) -> bool:
         """Keep the new items of one page; True when an ordered (newest first) page has
         reached ``since``. Trap links are recorded as failures."""
@@ -309,5 +413,8 @@ class _Walk:
             if item.url in self.known or item.url in self.seen:
                 continue
             self.seen.add(item.url)
-            self.found.items.append(item)
+            if item.url in self.failed:
+                self.found.failed_items.append(item)
+            else:
+                self.found.items.append(item)
         return False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -13,11 +14,13 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
 import httpx
+from protego import Protego
 
 from extractors.version import EXTRACTOR_VERSION
-from flows.politeness import Politeness, Refused
+from flows.politeness import Politeness, Refused, RobotsTxt
 from flows.safety import HostGuard
 from flows.timeouts import DEFAULT_TIMEOUTS, Timeouts
+from flows.urls import MalformedURL, check_url
 from storage.records import Page
 
 USER_AGENT = (
@@ -28,6 +31,8 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_REDIRECTS = 5
 MAX_BYTES = 10_000_000  # a page larger than this, once decompressed, is refused
 MAX_RETRY_AFTER = 120.0  # seconds a Retry-After may ask us to wait within a run
+ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309 2.5: a crawler may stop parsing robots.txt here
+HTML_MEDIA = frozenset({"text/html", "application/xhtml+xml"})
 
 
 def httpx_timeout(timeouts: Timeouts) -> httpx.Timeout:
@@ -122,8 +127,12 @@ def fetch(
     takes longer than ``timeouts.total`` in all is a timeout too. With ``politeness``,
     each request waits for its host's turn, holds one of its host's slots while in
     flight, and is refused when robots.txt disallows it or the host's circuit is open.
-    Redirects are followed, at most ``MAX_REDIRECTS``, each hop checked by ``guard``
-    (the source's allowed hosts, no private addresses unless allowed).
+    ``guard`` (the source's allowed origins, no private addresses unless allowed) checks
+    ``url`` first, before its host's robots.txt is even asked for, then robots.txt and
+    its redirects, then each redirect hop, at most ``MAX_REDIRECTS``.
+    A body cut short (a short Content-Length, an unfinished chunked stream, a
+    connection closed before the end of an HTML or XML document) is retried like a
+    dropped connection; its reason starts "truncated body: ".
     With ``validators`` (the ETag and Last-Modified seen last time) the request is
     conditional, and a 304 comes back as a ``Fetched`` that is ``not_modified``.
     Raises ``FetchError`` for a 4xx or a refused URL at once, or once ``attempts`` are
@@ -138,10 +147,23 @@ def fetch(
             headers["If-Modified-Since"] = modified
     status: int | None = None
     reason = "not attempted"
+    try:
+        check_url(url)
+    except MalformedURL as exc:
+        raise FetchError(url, str(exc), None, 1) from None
+    if guard is not None:
+        try:
+            guard.check(url)
+        except Refused as exc:
+            raise FetchError(url, exc.reason, None, 1) from None
+
+    def robots(origin: str) -> RobotsTxt:
+        return read_robots(client, origin, guard=guard, timeouts=timeouts)
+
     for attempt in range(1, attempts + 1):
         if politeness is not None:
             try:
-                politeness.before(url)
+                politeness.before(url, robots)
             except Refused as exc:
                 raise FetchError(url, exc.reason, None, attempt) from None
         delay = backoff * (2 ** (attempt - 1)) * (0.5 + random.random())
@@ -156,6 +178,7 @@ def fetch(
                     content = b""
                     if status != 304:
                         content = _read_capped(response, max_bytes, deadline)
+                        _check_complete(response, content)
                     if politeness is not None:
                         politeness.record(url, ok=True)
                     return Fetched(
@@ -175,17 +198,23 @@ def fetch(
         except _TotalTimeout:
             assert timeouts is not None
             status, reason, wait = None, f"timeout (over {timeouts.total:g} s in all)", None
+        except _Truncated as exc:  # before TransportError: a cut body is not a refusal
+            status, wait = None, None
+            reason = f"truncated body: {exc}"
         except httpx.TooManyRedirects:
             raise FetchError(url, f"more than {MAX_REDIRECTS} redirects", None, attempt) from None
         except Refused as exc:
             raise FetchError(url, exc.reason, None, attempt) from None
+        except MalformedURL as exc:  # a redirect's Location
+            raise FetchError(url, f"redirect to a {exc}", None, attempt) from None
         except httpx.TransportError as exc:
             status, wait = None, None
             reason = f"connection error ({type(exc).__name__}: {exc})"
         except httpx.DecodingError as exc:  # a cut or corrupt compressed stream
             status, wait = None, None
             reason = f"undecodable body ({exc})"
-        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:  # ValueError: httpx
+            # reading a redirect's Location with idna (IDNAError)
             raise FetchError(url, f"{type(exc).__name__}: {exc}", status, attempt) from None
         except _TooLarge:
             reason = f"response larger than {max_bytes} bytes"
@@ -213,6 +242,10 @@ class _TotalTimeout(Exception):
     pass
 
 
+class _Truncated(Exception):
+    """The body ended before its end: the reason says how."""
+
+
 @contextmanager
 def _follow(
     client: httpx.Client,
@@ -234,24 +267,156 @@ def _follow(
             if not (response.is_redirect and location):
                 yield response
                 return
-        target = urljoin(target, location)
+        try:
+            target = urljoin(target, location)
+        except ValueError as exc:  # an unclosed IPv6 bracket
+            raise MalformedURL(location, str(exc)) from None
+        check_url(target)
     raise httpx.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects", request=None)
 
 
-def _read_capped(response: httpx.Response, max_bytes: int, deadline: float) -> bytes:
+def _read_capped(
+    response: httpx.Response, max_bytes: int, deadline: float, *, keep_first: bool = False
+) -> bytes:
+    """The decoded body: ``_TooLarge`` past ``max_bytes`` (with ``keep_first``, its first
+    ``max_bytes`` instead, the rest never read), ``_TotalTimeout`` past ``deadline``, and
+    ``_Truncated`` when the connection breaks before the framing says the body ends."""
     declared = response.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > max_bytes:
+    if not keep_first and declared and declared.isdigit() and int(declared) > max_bytes:
         raise _TooLarge
     chunks = []
     size = 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > max_bytes:
-            raise _TooLarge
-        if time.monotonic() > deadline:
-            raise _TotalTimeout
-        chunks.append(chunk)
+    try:
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > max_bytes:
+                if not keep_first:
+                    raise _TooLarge
+                chunks.append(chunk[: len(chunk) - (size - max_bytes)])
+                break
+            if time.monotonic() > deadline:
+                raise _TotalTimeout
+            chunks.append(chunk)
+    except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+        # h11's "peer closed connection without sending complete message body
+        # (received 9 bytes, expected 100)" or "(incomplete chunked read)", or a reset
+        raise _Truncated(str(exc) or type(exc).__name__) from exc
     return b"".join(chunks)
+
+
+def _close_delimited(response: httpx.Response) -> bool:
+    """Whether the body ends where the connection closed (no Content-Length, not
+    chunked): then only its content can tell whether it is whole."""
+    headers = response.headers
+    chunked = "chunked" in headers.get("transfer-encoding", "").lower()
+    return "content-length" not in headers and not chunked
+
+
+_HTML_END = re.compile(rb"</(?:html|body)\s*>", re.IGNORECASE)
+_END_TAG = re.compile(rb"(?:</[A-Za-z][A-Za-z0-9:-]*\s*>|-->)$")
+_XML_ROOT = re.compile(rb"<([A-Za-z_][\w.:-]*)")
+_HTML_TAIL = 4096  # how near its end a whole page closes </html> or </body>
+
+
+def html_looks_whole(content: bytes) -> bool:
+    """Whether an HTML document ends as a whole one does: a ``</html>`` or ``</body>``
+    within its last 4 KiB, or, failing that, an end tag (or a comment) as its very last
+    thing (pages that omit both end with ``</script>`` or ``</style>``; pages streamed
+    after ``</html>`` with ``</footer>``). Of the 716 real pages of ../shared/corpus
+    none fails this; of 30 cuts at random places in each, 95.6% do."""
+    if _HTML_END.search(content[-_HTML_TAIL:]):
+        return True
+    return _END_TAG.search(content.rstrip()[-256:]) is not None
+
+
+def xml_looks_whole(content: bytes) -> bool:
+    """Whether an XML document (a sitemap, a feed) closes its root element: its last
+    thing, trailing comments aside, is the root's end tag (or the root is empty)."""
+    root = _XML_ROOT.search(content)
+    if root is None:
+        return False
+    tail = content.rstrip()
+    while tail.endswith(b"-->") and b"<!--" in tail:
+        tail = tail[: tail.rindex(b"<!--")].rstrip()
+    name = re.escape(root.group(1))
+    if re.search(rb"</" + name + rb"\s*>$", tail):
+        return True
+    start_end = content.find(b">", root.end())
+    return start_end != -1 and content[start_end - 1 : start_end] == b"/" and tail.endswith(b"/>")
+
+
+def _check_complete(response: httpx.Response, content: bytes) -> None:
+    """Raise ``_Truncated`` for a close-delimited HTML or XML body cut mid-document."""
+    if not _close_delimited(response):
+        return  # h11 has checked the Content-Length or the chunked framing
+    media = (response.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if media in HTML_MEDIA:
+        if not html_looks_whole(content):
+            raise _Truncated(
+                f"the connection closed after {len(content)} bytes, before the end of the "
+                "HTML document (no </html> or </body>)"
+            )
+    elif media.endswith(("/xml", "+xml")):
+        if not xml_looks_whole(content):
+            raise _Truncated(
+                f"the connection closed after {len(content)} bytes, before the end of the "
+                "XML document (its root element is not closed)"
+            )
+
+
+def read_robots(
+    client: httpx.Client,
+    origin: str,
+    *,
+    guard: HostGuard | None = None,
+    timeouts: Timeouts | None = None,
+    max_bytes: int = ROBOTS_MAX_BYTES,
+) -> RobotsTxt:
+    """The robots.txt of ``origin``, read as RFC 9309 says, in one request.
+
+    The request and each redirect hop (at most ``MAX_REDIRECTS``) go through ``guard``
+    like any other; the whole read is held to ``timeouts.total``. A 2xx is parsed,
+    its first ``max_bytes`` only (2.5; a line cut there is dropped). A 4xx (404
+    included) or more redirects than allowed mean no rules (2.3.1.2, 2.3.1.3). A 5xx, a
+    429, a timeout, a connection error, a cut body or a redirect the guard refuses mean
+    the host's robots.txt is unreachable, and every request to it is refused for now
+    (2.3.1.4): the reason says so, and a later run asks again.
+    """
+    url = f"{origin}/robots.txt"
+    total = timeouts.total if timeouts is not None else DEFAULT_TIMEOUTS.total
+    deadline = time.monotonic() + total
+
+    def unreachable(why: str) -> RobotsTxt:
+        return RobotsTxt(refusal=f"robots.txt unreachable ({why}): disallowed for now")
+
+    try:
+        with _follow(client, url, guard, {}, timeouts) as response:
+            status = response.status_code
+            if status == 429 or status >= 500:
+                return unreachable(f"HTTP {status}")
+            if 400 <= status < 500:
+                return RobotsTxt()
+            if not response.is_success:  # a 1xx, or a 3xx without a Location
+                return unreachable(f"HTTP {status}")
+            content = _read_capped(response, max_bytes + 1, deadline, keep_first=True)
+    except httpx.TooManyRedirects:
+        return RobotsTxt()
+    except Refused as exc:
+        return unreachable(exc.reason)
+    except httpx.TimeoutException as exc:
+        return unreachable(f"timeout: {type(exc).__name__}")
+    except _TotalTimeout:
+        return unreachable(f"timeout: over {total:g} s in all")
+    except _Truncated as exc:
+        return unreachable(f"truncated body: {exc}")
+    except MalformedURL as exc:  # a redirect's Location
+        return unreachable(f"redirect to a {exc}")
+    except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:  # ValueError: IDNA
+        return unreachable(f"{type(exc).__name__}: {exc}")
+    if len(content) > max_bytes:  # cut at the cap: drop the line it cut
+        content = content[:max_bytes]
+        content = content[: content.rfind(b"\n") + 1]
+    return RobotsTxt(rules=Protego.parse(content.decode("utf-8-sig", errors="replace")))
 
 
 def retry_after(value: str | None) -> float | None:

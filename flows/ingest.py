@@ -25,6 +25,8 @@ from storage.warehouse import record_failures, save_bodies, save_pages, save_row
 
 BATCH_SIZE = 100  # article pages fetched, parsed and saved together
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+# A page under this share of what a source's article pages usually weigh is not one.
+SHORT_SHARE = 0.25
 
 
 @dataclass(slots=True)
@@ -37,6 +39,7 @@ class Batch:
     failures: list[Failure] = field(default_factory=list)
     bodies: dict[str, bytes] = field(default_factory=dict)  # by content hash
     jobs: list[ParseJob] = field(default_factory=list)  # fetched, not parsed yet
+    usual_bytes: int | None = None  # what the source's article pages usually weigh
 
     def release(self) -> None:
         """Drop the bodies and rows once saved: whatever still refers to the batch (a
@@ -77,9 +80,13 @@ def fetch_pages(
     *,
     politeness: Politeness | None = None,
     guard: HostGuard | None = None,
+    usual_bytes: int | None = None,
 ) -> Batch:
     """Fetch each URL; a fetch failure, or a page that is not HTML, is recorded with its
-    stage and reason, and the HTML pages wait in ``jobs`` to be parsed.
+    stage and reason, and the HTML pages wait in ``jobs`` to be parsed. With
+    ``usual_bytes`` (what the source's article pages usually weigh), a page under
+    ``SHORT_SHARE`` of that which still extracts is a soft error (an error page, a page
+    cut short): ``parse_pages`` records it as a fetch failure, retried.
 
     Up to ``source.concurrency`` pages are fetched at once (``politeness`` keeps the
     host's rate and slots); the batch keeps the order of ``urls``.
@@ -88,7 +95,10 @@ def fetch_pages(
     workers = max(1, min(source.concurrency, len(urls)))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch") as pool:
         outcomes = list(
-            pool.map(lambda url: _fetch_one(client, source, url, politeness, guard), urls)
+            pool.map(
+                lambda url: _fetch_one(client, source, url, politeness, guard),
+                urls,
+            )
         )
     for page, fetched, failure in outcomes:
         batch.pages.append(page)
@@ -105,9 +115,11 @@ def fetch_pages(
                     source.extractor_profile,
                     source.timezone,
                     fetched.status,
+                    parse_timeout=source.parse_timeout,
                 )
             )
     batch.source = source.name
+    batch.usual_bytes = usual_bytes
     return batch
 
 
@@ -118,14 +130,19 @@ def parse_pages(
     workers: int = 1,
 ) -> Batch:
     """Extract the batch's waiting pages (on ``workers`` processes); an extraction
-    failure is recorded. With ``window``, an article dated outside it is not kept
-    (listings without dates cannot be filtered before the fetch)."""
+    failure is recorded, and so is a page that extracts but weighs under
+    ``SHORT_SHARE`` of the source's usual pages (a soft error, stage fetch: retried).
+    With ``window``, an article dated outside it is not kept (listings without dates
+    cannot be filtered before the fetch)."""
     parsed = parse_all(batch.jobs, workers)
     kept: list[int] = []
     published = parsed.rows.column("published_at")
     for job, error, pos in zip(batch.jobs, parsed.errors, parsed.positions(), strict=True):
+        short = _short_page(len(job.body), batch.usual_bytes)
         if error is not None:
             batch.failures.append(Failure(job.url, batch.source, "extract", error, job.status))
+        elif short is not None:
+            batch.failures.append(Failure(job.url, batch.source, "fetch", short, job.status))
         elif pos is not None and (
             window is None or published[pos] is None or window[0] <= published[pos] <= window[1]
         ):
@@ -133,6 +150,16 @@ def parse_pages(
     batch.rows = parsed.rows.take(kept)
     batch.jobs = []
     return batch
+
+
+def _short_page(size: int, usual: int | None) -> str | None:
+    """Why a page of ``size`` bytes is too short to be one of the source's, or None."""
+    if usual is None or size >= SHORT_SHARE * usual:
+        return None
+    return (
+        f"soft error: page much shorter than this source's pages "
+        f"({size} bytes; they usually weigh {usual})"
+    )
 
 
 def _fetch_one(

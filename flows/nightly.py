@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,9 +11,10 @@ import duckdb
 from prefect import flow
 
 from flows.ledger import day_of, days_between
-from flows.pipeline import Plan, run_ingest
+from flows.pipeline import MAX_ATTEMPTS, Plan, run_ingest
 from flows.runners import task_runner
 from flows.sources import Source
+from storage.partitions import earliest_unsettled_day
 from storage.warehouse import last_success_started_at
 
 # Re-read a day before the last successful run, for pages dated late or edited.
@@ -20,9 +22,23 @@ OVERLAP = timedelta(days=1)
 
 
 def nightly_plan(con: duckdb.DuckDBPyConnection, source: Source, now: datetime) -> Plan:
-    """Since the last successful run (less the overlap), or the source's first-run reach."""
+    """Since the last successful run (less the overlap), or the source's first-run reach.
+
+    A day within the first-run reach that an earlier run left ``failed`` in the ledger
+    for a listing page that failed (fewer than MAX_ATTEMPTS times) pulls the reach back
+    to it, and the listings are then walked past the pages of known links down to it:
+    the failed page may have hidden links that no known page leads back to. Older
+    failed days are the backfill's (``bulletin gaps``)."""
     last = last_success_started_at(con, source.name)
-    since = last - OVERLAP if last is not None else source.first_run_since(now)
+    reach = source.first_run_since(now)
+    since = last - OVERLAP if last is not None else reach
+    first_day = day_of(reach, source.timezone)
+    assert first_day is not None
+    unsettled = earliest_unsettled_day(con, source.name, first_day, MAX_ATTEMPTS)
+    if unsettled is not None:
+        start = datetime.combine(unsettled, time.min, tzinfo=ZoneInfo(source.timezone))
+        if start < since:
+            return replace(_since(source, start, now), stop_at_known=False)
     return _since(source, since, now)
 
 

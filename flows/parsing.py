@@ -6,12 +6,21 @@ by default, started from a fork server that has the extractors imported) while i
 threads fetch, or while it saves the previous batch (``submit_all`` returns at once).
 Small batches, and runs whose parse tasks already run on Dask workers, parse in the
 calling process. No Prefect here.
+
+Each page has a time limit to be parsed and extracted in (``ParseJob.parse_timeout``, a
+source's ``parse_timeout``): past it, the page is an extraction failure "too slow to
+parse (over N s)" and the rest of its batch goes on. In the parsing processes a real
+timer (SIGALRM, in the worker's main thread) interrupts the page wherever it is, lxml's
+callbacks included; parsing in this process (a Prefect task's thread, where no signal
+can be used) relies on the checks the extraction loops make (``extractors.limits``).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
+import signal
 import threading
 import warnings
 from collections.abc import Callable, Sequence
@@ -21,6 +30,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from extractors import Article, ExtractionError, extract, parse_listing
+from extractors.limits import DEFAULT_PARSE_TIMEOUT, ParseTimeout, time_limit, too_slow
 from extractors.records import Listing
 from storage.rows import ArticleRows, article_rows
 
@@ -41,6 +51,7 @@ class ParseJob:
     profile: str | None
     timezone: str
     status: int = 200  # the HTTP status the page came with
+    parse_timeout: float = DEFAULT_PARSE_TIMEOUT  # seconds to parse and extract it in
 
 
 def default_workers() -> int:
@@ -52,17 +63,54 @@ def default_workers() -> int:
 
 
 def parse_one(job: ParseJob) -> Article | str:
-    """The article, or the reason extraction failed."""
+    """The article, or the reason extraction failed (taking longer than
+    ``job.parse_timeout`` included, as far as the extraction loops check)."""
     try:
-        return extract(
-            job.body,
-            job.url,
-            profile=job.profile,
-            timezone=job.timezone,
-            content_type=job.content_type,
-        )
+        with time_limit(job.parse_timeout):
+            return extract(
+                job.body,
+                job.url,
+                profile=job.profile,
+                timezone=job.timezone,
+                content_type=job.content_type,
+            )
     except ExtractionError as exc:
         return exc.reason
+    except ParseTimeout:
+        return too_slow(job.parse_timeout)
+
+
+_alarm_armed = False  # whether SIGALRM now means "this page is past its limit"
+
+
+def _on_alarm(signum: int, frame: object) -> None:
+    if _alarm_armed:
+        raise ParseTimeout
+
+
+def parse_one_alarmed(job: ParseJob) -> Article | str:
+    """``parse_one`` under a real timer, in a parsing process: SIGALRM interrupts the
+    page after ``job.parse_timeout`` seconds wherever it is (Python code, a regular
+    expression, lxml calling back to build the tree), not only where extraction checks.
+    Outside a process's main thread, or without ``setitimer``, ``parse_one`` as is."""
+    global _alarm_armed
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "setitimer"
+    ):
+        return parse_one(job)
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    try:
+        try:
+            _alarm_armed = True
+            signal.setitimer(signal.ITIMER_REAL, job.parse_timeout)
+            return parse_one(job)
+        finally:
+            _alarm_armed = False  # an alarm handled from here on raises nothing
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except ParseTimeout:  # the alarm rang as the page ended
+        return too_slow(job.parse_timeout)
+    finally:
+        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +167,7 @@ def submit_all(jobs: Sequence[ParseJob], workers: int = 1) -> Parsing:
         return Parsing(jobs, [])
     size = max(1, len(jobs) // (workers * CHUNKS_PER_WORKER))
     chunks = _submitted(
-        workers, _parse_chunk, [(jobs[i : i + size],) for i in range(0, len(jobs), size)]
+        workers, _parse_chunk_alarmed, [(jobs[i : i + size],) for i in range(0, len(jobs), size)]
     )
     return Parsing(jobs, chunks or [])
 
@@ -165,12 +213,19 @@ def listing_parser(workers: int) -> Callable[..., Listing]:
     return parse
 
 
-def _parse_chunk(jobs: Sequence[ParseJob]) -> Parsed:
-    results = [parse_one(job) for job in jobs]
+def _parse_chunk(
+    jobs: Sequence[ParseJob], parse: Callable[[ParseJob], Article | str] | None = None
+) -> Parsed:
+    results = [(parse or parse_one)(job) for job in jobs]
     return Parsed(
         [r if isinstance(r, str) else None for r in results],
         article_rows([r for r in results if not isinstance(r, str)]),
     )
+
+
+def _parse_chunk_alarmed(jobs: Sequence[ParseJob]) -> Parsed:
+    """``_parse_chunk`` in a parsing process: each page under a real timer."""
+    return _parse_chunk(jobs, parse_one_alarmed)
 
 
 def _submitted(
@@ -227,8 +282,29 @@ def _pool(workers: int) -> ProcessPoolExecutor:
             # ("extractors" alone loads neither).
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["flows.parsing"])
-            pool = _pools[workers] = ProcessPoolExecutor(workers, mp_context=context)
+            # A run killed outright leaves no worker behind (_end_with_parent).
+            pool = _pools[workers] = ProcessPoolExecutor(
+                workers, mp_context=context, initializer=_end_with_parent
+            )
         return pool
+
+
+def _end_with_parent() -> None:
+    """In a worker: end it as soon as the process that started the pool ends (killed
+    outright, it stops no pool), instead of waiting for work forever. Neither the fork
+    server nor PR_SET_PDEATHSIG would: the workers hold the fork server open (it ends
+    once all its clients have), so only the pool's process ending tells. A thread waits
+    for that on the worker's sentinel of it."""
+    parent = multiprocessing.parent_process()
+    sentinel = parent.sentinel if parent is not None else None
+    if sentinel is None:
+        return
+
+    def wait() -> None:
+        multiprocessing.connection.wait([sentinel])
+        os._exit(1)
+
+    threading.Thread(target=wait, name="end-with-parent", daemon=True).start()
 
 
 def close_pools() -> None:

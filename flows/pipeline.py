@@ -34,6 +34,7 @@ from flows.ledger import DEFAULT_BATCH_DAYS, GroupsSaved, day_batches, day_of, o
 from flows.parsing import close_pools, default_workers, listing_parser
 from flows.politeness import Politeness
 from flows.progress import Progress, report
+from flows.reaper import is_running, this_process
 from flows.safety import HostGuard
 from flows.sources import Source, Sources, load_sources
 from flows.writer import warehouse_slot
@@ -42,20 +43,24 @@ from storage.packs import Packed
 from storage.partitions import record_days
 from storage.records import Failure, LoadCounts, Page
 from storage.warehouse import (
+    MAX_ATTEMPTS,
     archived_listing_pages,
-    failed_urls,
+    clear_failures,
+    failure_reasons,
     finish_run,
     give_up,
+    given_up_failures,
     known_article_urls,
+    mark_crashed_runs,
     record_failures,
     retryable_failures,
     save_bodies,
     save_pages,
     start_run,
+    usual_article_bytes,
     writing,
 )
 
-MAX_ATTEMPTS = 3
 PARSE_AHEAD = 2  # batches parsed while the next one is fetched
 
 
@@ -116,6 +121,7 @@ def discover_task(
     source: Source,
     plan: Plan,
     known: set[str],
+    failed: set[str],
     politeness: Politeness,
     guard: HostGuard,
     archived: dict[str, Archived],
@@ -133,6 +139,7 @@ def discover_task(
         since=plan.since,
         until=plan.until,
         known=known,
+        failed=failed,
         stop_at_known=plan.stop_at_known,
         politeness=politeness,
         guard=guard,
@@ -149,8 +156,11 @@ def fetch_task(
     urls: list[str],
     politeness: Politeness,
     guard: HostGuard,
+    usual_bytes: int | None = None,
 ) -> Batch:
-    return fetch_pages(client, source, urls, politeness=politeness, guard=guard)
+    return fetch_pages(
+        client, source, urls, politeness=politeness, guard=guard, usual_bytes=usual_bytes
+    )
 
 
 @task(name="parse", cache_policy=NO_CACHE)
@@ -205,7 +215,9 @@ def _run(
     selected = sources.select(source_names)
     summary = RunSummary(current_run_id(), flow_name, [s.name for s in selected])
     started = datetime.now(UTC)
+    me = this_process()
     with writing(db, checkpoint=False) as con:
+        crashed = mark_crashed_runs(con, me.host, is_running, now=started)
         start_run(
             con,
             summary.run_id,
@@ -214,7 +226,12 @@ def _run(
             date_from=date_from,
             date_to=date_to,
             now=started,
+            host=me.host,
+            pid=me.pid,
+            process_start=me.start,
         )
+    if crashed:
+        logger.warning("runs whose process died, now marked crashed: %s", ", ".join(crashed))
     try:
         with make_client() as client:
             for source in selected:
@@ -297,7 +314,9 @@ def _ingest_source(
         return
     with writing(db, checkpoint=False) as con:
         known = known_article_urls(con, source.name)
-        failed = failed_urls(con, source.name)
+        usual_bytes = usual_article_bytes(con, source.name)
+        failed = failure_reasons(con, source.name)
+        gave_up_on = given_up_failures(con, source.name, MAX_ATTEMPTS)  # never fetched again
         # Listing pages fetched before are asked for conditionally; a 304 is read from
         # the archive.
         archived = {
@@ -313,23 +332,37 @@ def _ingest_source(
         user_agent=USER_AGENT,
     )
     guard = HostGuard(source.hosts, allow_private=source.allow_private)
-    known_or_failed = known | failed if plan.stop_at_known else known
+    # A run that retries failures fetches a failed page when it is due, not whenever a
+    # listing shows it; one that does not (a backfill) fetches what its listings show.
+    watched = set(failed) if plan.retry_failures else set()
     found = discover_task(
-        client, source, plan, known_or_failed, politeness, guard, archived, db, parse_workers()
+        client, source, plan, known, watched, politeness, guard, archived, db, parse_workers()
     )
     with writing(db, checkpoint=False) as con:  # the listing pages are saved as the walk goes
         record_failures(con, found.failures)
+        clear_failures(con, found.listed)  # listing pages that failed before, read now
         retry = retryable_failures(con, source.name, MAX_ATTEMPTS) if plan.retry_failures else []
-    day_by_url = {item.url: day_of(item.published_at, source.timezone) for item in found.items}
+    day_by_url = {
+        item.url: day_of(item.published_at, source.timezone)
+        for item in (*found.items, *found.failed_items)
+    }
     items = [i for i in found.items if day_by_url[i.url] not in plan.skip_days]
     listed = {item.url for item in items}
     urls = [item.url for item in items] + [u for u in retry if u not in listed]
+    urls = [url for url in urls if url not in gave_up_on]
+    # Failed pages listed on the run's days and not fetched now (not due yet, or given
+    # up): their days cannot be done.
+    fetching = set(urls)
+    unfetched = {u: failed[u] for u in day_by_url if u in failed and u not in fetching}
+    found.failed_items = []
     # The listing items are not needed past this point: let them go before the long
     # part of the run.
     discovered = len(found.items)
     found.items = []
     del items, listed
-    run = _SourceRun(db, client, source, plan, politeness, guard, summary.run_id, len(urls))
+    run = _SourceRun(
+        db, client, source, plan, politeness, guard, summary.run_id, len(urls), usual_bytes
+    )
     run.failed += len(found.failures)
     listing_error = found.listing_errors[0] if found.listing_errors else None
     # Day by day, newest first; then pages without a listed day (and retries). Article
@@ -348,6 +381,10 @@ def _ingest_source(
             day = day_by_url.get(failure.url)
             if day is not None:
                 failed_on.setdefault(day, []).append(failure.reason)
+        for url, reason in unfetched.items():  # listed on these days, not fetched
+            day = day_by_url.get(url)
+            if day is not None and day in days:
+                failed_on.setdefault(day, []).append(reason)
         with writing(db, checkpoint=False) as con:
             record_days(
                 con,
@@ -400,6 +437,7 @@ class _SourceRun:
     guard: HostGuard
     run_id: str
     pages_total: int
+    usual_bytes: int | None  # what the source's article pages usually weigh
     pages_done: int = 0
     days_done: int = 0
     failed: int = 0
@@ -433,7 +471,12 @@ class _SourceRun:
         for chunk in chunks(pages):
             owners = dict(chunk)
             fetched = fetch_task(
-                self.client, self.source, list(owners), self.politeness, self.guard
+                self.client,
+                self.source,
+                list(owners),
+                self.politeness,
+                self.guard,
+                self.usual_bytes,
             )
             parsing.append((parse_task.submit(fetched, self.window, self.workers), owners))
             while len(parsing) > PARSE_AHEAD:

@@ -5,6 +5,10 @@ after repeated failures.
 One ``Politeness`` serves one run of one source, from any number of threads; the fetch
 loop asks it before every request (``before``), holds a ``slot`` while the request is in
 flight, and tells it how the request went (``record``).
+
+robots.txt is read as RFC 9309 says (``flows.http.read_robots`` fetches it through the
+source's guard): a 2xx is parsed (its first 500 KiB), a 4xx means no rules, and a 5xx or
+an unreachable host means every request to that host is refused for the run.
 """
 
 from __future__ import annotations
@@ -14,10 +18,11 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 import httpx
 from protego import Protego
+
+from flows.origins import normalized_origin
 
 BREAKER_THRESHOLD = 5  # consecutive failures that open a host's circuit
 
@@ -30,6 +35,19 @@ class Refused(Exception):
         self.reason = reason
 
 
+@dataclass(frozen=True, slots=True)
+class RobotsTxt:
+    """What a host's robots.txt says: its ``rules`` (None: no rules, everything is
+    allowed), or, when it could not be read (a 5xx, a timeout, a refused redirect), the
+    ``refusal`` every request to the host gets instead."""
+
+    rules: Protego | None = None
+    refusal: str | None = None
+
+
+RobotsLoader = Callable[[str], RobotsTxt]  # an origin -> its robots.txt
+
+
 @dataclass(slots=True)
 class _Host:
     robots: Protego | None
@@ -38,6 +56,7 @@ class _Host:
     next_at: float = 0.0
     failures: int = 0
     open_reason: str | None = None
+    robots_refusal: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -67,12 +86,16 @@ class Politeness:
         self.hosts: dict[str, _Host] = {}
         self._hosts_lock = threading.Lock()
 
-    def before(self, url: str) -> None:
+    def before(self, url: str, robots: RobotsLoader | None = None) -> None:
         """Wait for the host's turn; raise ``Refused`` if the request must not be sent.
 
+        The host's robots.txt is read on its first request, by ``robots`` when given
+        (``fetch`` passes one that goes through the source's guard and timeouts).
         Turns are handed out under a lock, so threads sharing a host keep its rate.
         """
-        host = self._host(_origin(url))
+        host = self._host(_origin(url), robots)
+        if host.robots_refusal is not None:
+            raise Refused(host.robots_refusal)
         if host.open_reason is not None:
             raise Refused(host.open_reason)
         if host.robots is not None and not host.robots.can_fetch(url, self.user_agent):
@@ -107,34 +130,32 @@ class Politeness:
                     f"failures (last: {reason})"
                 )
 
-    def _host(self, origin: str) -> _Host:
+    def _host(self, origin: str, load: RobotsLoader | None = None) -> _Host:
         host = self.hosts.get(origin)
         if host is not None:
             return host
         with self._hosts_lock:  # one robots.txt fetch per host, whichever thread asks
             host = self.hosts.get(origin)
             if host is None:
-                robots = self._robots(origin) if self.obey_robots else None
-                delay = robots.crawl_delay(self.user_agent) if robots is not None else None
+                robots = (load or self._robots)(origin) if self.obey_robots else RobotsTxt()
+                rules = robots.rules
+                delay = rules.crawl_delay(self.user_agent) if rules is not None else None
                 interval = max(1.0 / self.rate if self.rate > 0 else 0.0, float(delay or 0.0))
                 host = self.hosts[origin] = _Host(
-                    robots=robots,
+                    robots=rules,
                     interval=interval,
                     in_flight=threading.BoundedSemaphore(self.concurrency),
+                    robots_refusal=robots.refusal,
                 )
         return host
 
-    def _robots(self, origin: str) -> Protego | None:
-        """The host's robots.txt; a missing or unreadable one allows everything."""
-        try:
-            response = self.client.get(f"{origin}/robots.txt", follow_redirects=True)
-        except httpx.HTTPError:
-            return None
-        if response.status_code != 200:
-            return None
-        return Protego.parse(response.text)
+    def _robots(self, origin: str) -> RobotsTxt:
+        """The host's robots.txt, capped and timed, but with no guard: ``fetch`` passes
+        a loader with the source's guard and timeouts instead."""
+        from flows.http import read_robots  # flows.http imports this module
+
+        return read_robots(self.client, origin)
 
 
 def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
+    return normalized_origin(url)

@@ -3,7 +3,8 @@
 This is how an upgrade of the extractors reaches the warehouse: each archived page is
 extracted again, and only the articles whose output changed are rewritten (with their
 figures, attachments, stats, documents and people). Pages whose extraction failed
-before are tried again too. No Prefect here: ``flows.reparse_flow`` wraps it.
+before are tried again too; since nothing is fetched, a failure's attempts and next
+retry stay as they are. No Prefect here: ``flows.reparse_flow`` wraps it.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from extractors.limits import DEFAULT_PARSE_TIMEOUT
 from flows.ingest import chunks
 from flows.parsing import ParseJob, Parsing, default_workers, submit_all
 from flows.sources import DEFAULT_TIMEZONE, Source, SourcesError, load_sources
 from storage.records import Failure, LoadCounts
-from storage.warehouse import archived_pages, record_failures, save_rows
+from storage.warehouse import archived_pages, record_reparse_failures, save_rows
 
 BATCH_SIZE = 200
 
@@ -119,7 +121,7 @@ class _Tally:
 def _start(
     con: duckdb.DuckDBPyConnection,
     pairs: list[tuple[str, str]],
-    profiles: dict[str, tuple[str | None, str]],
+    profiles: dict[str, tuple[str | None, str, float]],
     workers: int,
 ) -> _Batch:
     """Read a batch's archived pages and start parsing them."""
@@ -128,8 +130,13 @@ def _start(
     for name, url in pairs:
         if url in bodies:
             page = bodies[url]
-            profile, timezone = profiles.get(name, (None, DEFAULT_TIMEZONE))
-            jobs.append((name, ParseJob(url, page.body, page.content_type, profile, timezone)))
+            profile, timezone, limit = profiles.get(
+                name, (None, DEFAULT_TIMEZONE, DEFAULT_PARSE_TIMEOUT)
+            )
+            job = ParseJob(
+                url, page.body, page.content_type, profile, timezone, parse_timeout=limit
+            )
+            jobs.append((name, job))
     return _Batch(len(pairs), jobs, submit_all([job for _, job in jobs], workers))
 
 
@@ -151,7 +158,7 @@ def _finish(
             by_source.setdefault(name, []).append(pos)
     for name, positions in by_source.items():
         tally.saved += save_rows(con, name, parsed.rows.take(positions))
-    record_failures(con, failures)
+    record_reparse_failures(con, failures)  # no fetch: no attempt counted
     tally.done += batch.size
     tally.pages += len(batch.jobs)
     tally.failed += len(failures)
@@ -160,12 +167,13 @@ def _finish(
         progress(tally.done, total)
 
 
-def _source_settings(sources_file: str | None) -> dict[str, tuple[str | None, str]]:
-    """Each known source's forced profile and timezone; an unknown one gets the defaults."""
+def _source_settings(sources_file: str | None) -> dict[str, tuple[str | None, str, float]]:
+    """Each known source's forced profile, timezone and time to parse a page in; an
+    unknown one gets the defaults."""
     try:
         known: list[Source] = list(load_sources(sources_file).by_name.values())
     except SourcesError:
         if sources_file:
             raise
         known = []
-    return {s.name: (s.extractor_profile, s.timezone) for s in known}
+    return {s.name: (s.extractor_profile, s.timezone, s.parse_timeout) for s in known}

@@ -1,5 +1,6 @@
-"""Where a source's requests may go: its allowlist of hosts, and public addresses only
-unless the source allows private ones (the sample portal on 127.0.0.1 does)."""
+"""Where a source's requests may go: its allowlist of origins (scheme, host and port),
+and public addresses only unless the source allows private ones (the sample portal on
+127.0.0.1 does)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import socket
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
+from flows.origins import Origin, allowed_origins, format_origin, origin_of
 from flows.politeness import Refused
 
 Resolver = Callable[[str], list[str]]
@@ -27,16 +29,22 @@ def resolve(host: str) -> list[str]:
 
 
 class HostGuard:
-    """Refuses URLs outside the allowlist, and private addresses unless allowed."""
+    """Refuses URLs outside the allowlist of origins, and private addresses unless allowed.
+
+    Each entry of ``allowed`` is an origin or a bare host, as ``allowed_origins`` reads
+    it: ``http://127.0.0.1:8765`` allows that port alone, ``https://portal.gov.vn`` and
+    ``portal.gov.vn`` the host on the default ports of http and https.
+    """
 
     def __init__(
         self,
-        allowed_hosts: Iterable[str],
+        allowed: Iterable[str],
         *,
         allow_private: bool = False,
         resolver: Resolver = resolve,
     ) -> None:
-        self.allowed = {h.lower() for h in allowed_hosts}
+        self.allowed: frozenset[Origin] = frozenset().union(*map(_origins, allowed))
+        self.allowed_hosts = {host for _, host, _ in self.allowed}
         self.allow_private = allow_private
         self.resolver = resolver
         self._checked: dict[str, str | None] = {}
@@ -45,9 +53,19 @@ class HostGuard:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             raise Refused(f"scheme {parts.scheme!r} is not fetched")
-        host = (parts.hostname or "").lower()
-        if host not in self.allowed:
+        try:
+            origin = origin_of(url)
+        except ValueError:
+            raise Refused(f"no valid host and port in {url}") from None
+        host = origin[1]
+        if host not in self.allowed_hosts:
             raise Refused(f"host {host} is not in the source's allowed hosts")
+        if origin not in self.allowed:
+            others = ", ".join(sorted(format_origin(o) for o in self.allowed if o[1] == host))
+            raise Refused(
+                f"origin {format_origin(origin)} is not one of the source's allowed "
+                f"origins for {host} ({others})"
+            )
         if host not in self._checked:
             self._checked[host] = self._private_reason(host)
         reason = self._checked[host]
@@ -65,3 +83,12 @@ class HostGuard:
                     "the source does not allow private addresses"
                 )
         return None
+
+
+def _origins(entry: str) -> frozenset[Origin]:
+    """What an allowlist entry allows; nothing for one that names no http(s) origin (a
+    request there is refused, and says so)."""
+    try:
+        return allowed_origins(entry)
+    except ValueError:
+        return frozenset()

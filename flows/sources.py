@@ -20,6 +20,7 @@ import yaml
 
 from extractors.profiles import PROFILES
 from flows.errors import SourcesError
+from flows.origins import normalized_origin
 from flows.timeouts import DEFAULT_TIMEOUTS, Timeouts
 
 __all__ = ["Source", "Sources", "SourcesError", "load_sources", "default_sources_path"]
@@ -44,6 +45,7 @@ _FIELDS = {
     "max_depth",
     "retry_backoff",
     "max_error_rate",
+    "parse_timeout",
     "obey_robots",
     "allowed_hosts",
     "description",
@@ -71,6 +73,7 @@ class Source:
     max_depth: int = 3  # sitemap indexes nested deeper than this are not read
     retry_backoff: float = 3600.0  # seconds before a failed page's first retry; doubles
     max_error_rate: float = 0.5  # a run whose pages failed more than this fails its flow
+    parse_timeout: float = 30.0  # seconds to parse and extract a page; past it, it failed
     obey_robots: bool = True
     allowed_hosts: tuple[str, ...] = ()  # beyond those of base_url and the listings
     description: str | None = None
@@ -89,9 +92,11 @@ class Source:
 
     @property
     def hosts(self) -> frozenset[str]:
-        """Every host the source's requests may go to (redirects included)."""
+        """Every origin the source's requests may go to (redirects included): those of
+        its base URL, listings and front page, and its ``allowed_hosts`` as written (see
+        ``flows.origins.allowed_origins`` for what a bare host allows)."""
         urls = (self.base_url, *self.listing_urls, *filter(None, [self.front_url]))
-        named = {(urlsplit(u).hostname or "").lower() for u in urls}
+        named = {normalized_origin(u) for u in urls}
         return frozenset(named | {h.lower() for h in self.allowed_hosts})
 
     def first_run_since(self, now: datetime) -> datetime:
@@ -255,6 +260,14 @@ def _parse_entry(path: Path, index: int, entry: Any, defaults: dict[str, Any]) -
     ):
         raise fail("max_error_rate", f"expected a share from 0 to 1, got {error_rate!r}")
 
+    parse_timeout = data.get("parse_timeout", 30.0)
+    if (
+        isinstance(parse_timeout, bool)
+        or not isinstance(parse_timeout, int | float)
+        or not 0 < parse_timeout < float("inf")
+    ):
+        raise fail("parse_timeout", f"expected seconds > 0, got {parse_timeout!r}")
+
     for key, default in (("enabled", True), ("allow_private", False), ("obey_robots", True)):
         value = data.get(key, default)
         if not isinstance(value, bool):
@@ -289,6 +302,7 @@ def _parse_entry(path: Path, index: int, entry: Any, defaults: dict[str, Any]) -
         max_depth=ints["max_depth"],
         retry_backoff=float(backoff),
         max_error_rate=float(error_rate),
+        parse_timeout=float(parse_timeout),
         obey_robots=flags["obey_robots"],
         allowed_hosts=tuple(allowed_hosts),
         description=str(description) if description is not None else None,

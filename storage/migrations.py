@@ -373,6 +373,17 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             for t in ("articles", "pages", "raw_pages")
         ),
     ),
+    (
+        12,
+        "runs: the host and process that ran each one (pid, and the process's start as "
+        "boot id and start time, which a reused pid does not share), so that the next run "
+        "on the host can mark a run whose process died as crashed",
+        """
+        ALTER TABLE runs ADD COLUMN host VARCHAR;
+        ALTER TABLE runs ADD COLUMN pid INTEGER;
+        ALTER TABLE runs ADD COLUMN process_start VARCHAR;
+        """,
+    ),
 ]
 
 

@@ -136,6 +136,21 @@ def successful_days(
     return {r[0] for r in rows}
 
 
+def earliest_unsettled_day(
+    con: duckdb.DuckDBPyConnection, source: str, since: date, max_attempts: int
+) -> date | None:
+    """The earliest day of ``source`` from ``since`` on that a run left ``failed``
+    because a listing page failed (its ``error`` starts "listing "), short of
+    ``max_attempts``: the links of such a day may never have been seen. (A day whose
+    articles failed has them in ``failures``, which runs retry.)"""
+    row = con.execute(
+        "SELECT min(day) FROM partitions WHERE source = ? AND status = 'failed' "
+        "AND starts_with(error, 'listing ') AND day >= ? AND attempts < ?",
+        [source, since, max_attempts],
+    ).fetchone()
+    return row[0] if row else None
+
+
 LEDGER_SQL = """\
 SELECT source, day, status, attempts, articles, failures, flow, updated_at, error
 FROM partitions

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -54,6 +55,7 @@ def connect(
     db: str | os.PathLike[str] | None = None,
     *,
     read_only: bool = False,
+    query_only: bool = False,
     wait: float | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """Open the warehouse; a writable connection is migrated to the latest schema.
@@ -61,7 +63,11 @@ def connect(
     DuckDB lets one process hold the file, and writers keep it only for short
     transactions (``writing``), so an open that finds it busy retries for ``wait``
     seconds (default: READ_WAIT) before it gives up with a clear error.
+
+    ``query_only`` (implies ``read_only``) opens it for SQL nobody vetted: see
+    QUERY_ONLY and run_query.
     """
+    read_only = read_only or query_only
     path = resolve_db_path(db)
     if read_only and not path.exists():
         raise StorageError(
@@ -71,7 +77,7 @@ def connect(
     deadline = time.monotonic() + (READ_WAIT if wait is None else wait)
     while True:
         try:
-            con = _open(path, read_only)
+            con = _open_query_only(path) if query_only else _open(path, read_only)
             break
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
@@ -80,6 +86,8 @@ def connect(
         except duckdb.Error as exc:
             raise StorageError(f"cannot open warehouse {path}: {exc}") from exc
     con.execute(f"SET TimeZone = '{TIMEZONE}'")
+    if query_only:  # the last setting: no statement can change one from here on
+        con.execute("SET lock_configuration = true")
     if not read_only:
         # No checkpoint merges row groups (DuckDB's "vacuum"): merging a run's small
         # appends into full row groups read and rewrote them whole, every few folds of
@@ -106,6 +114,108 @@ def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         con.close()
         raise
     return con
+
+
+# How a query-only connection opens the file: as the instance's own database,
+# read-only. (Attached READ_ONLY to an in-memory instance, as ``_open`` does, a query
+# could USE memory, DETACH it and ATTACH the file again, writable.) DuckDB keeps the
+# instance's file open under its first name even after a DETACH, so no ATTACH gets it
+# writable. With external access off, no other file opens: no ATTACH of one, no COPY
+# TO or FROM, EXPORT or IMPORT, read_csv, read_text, glob, INSTALL or LOAD; with no
+# temp_directory nothing spills to disk (a query past the memory limit fails instead);
+# no persistent secret, no extension fetched or loaded behind a query's back. ``connect``
+# then locks the configuration, so that no SET, RESET, PRAGMA or CALL undoes any of it
+# (nor turns on profiling or logging to a file). run_query also refuses ATTACH, DETACH,
+# USE, SET, COPY and the like before DuckDB sees them, with an error that says why.
+QUERY_ONLY: dict[str, Any] = {
+    "enable_external_access": False,
+    "temp_directory": "",
+    "allow_persistent_secrets": False,
+    "allow_community_extensions": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
+
+# What a query-only connection runs: statements that read, and the writes DuckDB itself
+# refuses on the read-only file (their own error, as before). Others are refused up
+# front: ATTACH, DETACH, USE, SET, RESET, COPY, EXPORT, INSTALL, LOAD, PREPARE, EXECUTE.
+_QUERY_STATEMENTS = frozenset(
+    {
+        duckdb.StatementType.SELECT,
+        duckdb.StatementType.EXPLAIN,
+        duckdb.StatementType.PRAGMA,
+        duckdb.StatementType.CALL,
+        duckdb.StatementType.TRANSACTION,
+        duckdb.StatementType.INSERT,
+        duckdb.StatementType.UPDATE,
+        duckdb.StatementType.DELETE,
+        duckdb.StatementType.MERGE_INTO,
+        duckdb.StatementType.CREATE,
+        duckdb.StatementType.CREATE_FUNC,
+        duckdb.StatementType.DROP,
+        duckdb.StatementType.ALTER,
+        duckdb.StatementType.MULTI,
+        duckdb.StatementType.VACUUM,
+        duckdb.StatementType.ANALYZE,
+    }
+)
+# How DuckDB words its refusals of what QUERY_ONLY turned off, other than files
+# (a PermissionException), and what to say instead ({} is DuckDB's line).
+_DUCKDB_REFUSALS = (
+    ("the configuration has been locked", "refused, no setting can change here: {}"),
+    ("Persistent secrets are disabled", "refused, no secret can be stored on disk here"),
+)
+# A statement's first word, past blanks and comments.
+_KEYWORD = re.compile(r"(?:\s+|--[^\n]*|/\*.*?\*/)*([A-Za-z]+)", re.DOTALL)
+
+
+class QueryRefused(StorageError):
+    """SQL a query-only connection does not run: empty, or a statement that would write
+    or reach past the warehouse file."""
+
+
+def run_query(con: duckdb.DuckDBPyConnection, sql: str) -> duckdb.DuckDBPyConnection:
+    """Run ``sql`` (one or more statements) on a ``query_only`` connection; its last
+    result is on the returned cursor. Raises QueryRefused for SQL with no statement, a
+    statement of a kind not in _QUERY_STATEMENTS, or one QUERY_ONLY stops; DuckDB's
+    other errors (syntax, names, a write to the read-only file) go up unchanged."""
+    statements = con.extract_statements(sql)
+    if not statements:
+        raise QueryRefused("no SQL statement to run (the query is empty or only comments)")
+    for statement in statements:
+        try:
+            allowed = statement.type in _QUERY_STATEMENTS
+            keyword = _KEYWORD.match(statement.query)
+            what = keyword[1].upper() if keyword else statement.type.name
+        except ValueError:  # a kind this duckdb module has no name for (UPDATE EXTENSIONS)
+            allowed, what = False, "this kind of statement"
+        if not allowed:
+            raise QueryRefused(
+                f"{what} is refused: only queries run here, and they read the warehouse "
+                "and no other file"
+            )
+    try:
+        return con.execute(sql)
+    except duckdb.PermissionException as exc:
+        raise QueryRefused(
+            f"refused, no file but the warehouse is open here: {_line(exc)}"
+        ) from None
+    except duckdb.InvalidInputException as exc:
+        for marker, refusal in _DUCKDB_REFUSALS:
+            if marker in str(exc):
+                raise QueryRefused(refusal.format(_line(exc))) from None
+        raise
+
+
+def _line(exc: Exception) -> str:
+    """The first line of a DuckDB error (the others point into the SQL)."""
+    return str(exc).strip().splitlines()[0]
+
+
+def _open_query_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """The file as the instance's database, read-only, with QUERY_ONLY (all but the
+    lock, which ``connect`` sets last)."""
+    return duckdb.connect(str(path), read_only=True, config=dict(QUERY_ONLY))
 
 
 @contextmanager
@@ -298,6 +408,11 @@ def save_rows(
         aid = texts[thash]
         if other != aid and aid in by_id:
             aliases[urls[by_id.pop(aid)]] = other
+            # ... and so do the batch's other copies of it: an alias always names a
+            # stored article.
+            for url, target in aliases.items():
+                if target == aid:
+                    aliases[url] = other
     stored = {
         aid: (chash, url)
         for aid, chash, url in bounded_scan(
@@ -392,6 +507,30 @@ def save_pages(con: duckdb.DuckDBPyConnection, pages: Sequence[Page]) -> None:
             con.execute(
                 f"UPDATE pages SET {assignments} FROM _seen_pages b WHERE pages.url = b.url"
             )
+
+
+def clear_failures(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> None:
+    """Forget the failures of ``urls``, read successfully since (listing pages: an
+    article's failure goes when it is saved)."""
+    if urls:
+        con.execute("DELETE FROM failures WHERE url IN (SELECT unnest(?))", [list(urls)])
+
+
+USUAL_SIZE_SAMPLE = 20  # article pages a source needs before its usual size is known
+
+
+def usual_article_bytes(con: duckdb.DuckDBPyConnection, source: str) -> int | None:
+    """What the pages of a source's stored articles weigh, as the median of their last
+    full fetch; None before there are USUAL_SIZE_SAMPLE of them."""
+    row = con.execute(
+        "SELECT median(bytes)::BIGINT, count(*) FROM pages WHERE source = $source "
+        "AND kind = 'article' AND status = 200 AND bytes IS NOT NULL "
+        "AND url IN (SELECT url FROM articles WHERE source = $source)",
+        {"source": source},
+    ).fetchone()
+    if row is None or row[1] < USUAL_SIZE_SAMPLE:
+        return None
+    return int(row[0])
 
 
 _RAW_SCHEMA = pa.schema(
@@ -530,6 +669,14 @@ def _stored_pages(
 
 
 FINAL_STAGES = ("discover", "skip")  # failures no run retries
+MAX_ATTEMPTS = 3  # fetches of an article page before it is given up
+GAVE_UP = "gave up after {attempts} attempts: "
+# A failures row ``f`` given up: an article page that failed MAX_ATTEMPTS ($max) times
+# (rows recorded before record_failures marked them may lack the reason's prefix).
+_GIVEN_UP = (
+    "(NOT list_contains($final, {f}.stage) "
+    "AND ({f}.attempts >= $max OR starts_with({f}.reason, 'gave up after ')))"
+)
 
 
 def record_failures(
@@ -538,34 +685,91 @@ def record_failures(
     *,
     now: datetime | None = None,
     backoff: float = 3600.0,
+    max_attempts: int = MAX_ATTEMPTS,
 ) -> None:
-    """Record failures, one row per URL; a repeated failure counts one more attempt.
+    """Record failures of fetched pages, one row per URL; a repeated failure counts one
+    more attempt.
 
     A retryable failure is next due ``backoff`` seconds after its first attempt, and
-    twice as long after each further one (``next_retry_at``).
+    twice as long after each further one (``next_retry_at``). The write that records its
+    ``max_attempts``-th attempt gives it up: its reason then starts "gave up after N
+    attempts: " and no retry is due. A given-up row is left as it is: no run fetches
+    its page again (see ``given_up_failures``), and one that does (by hand) changes it
+    only by succeeding, which deletes it.
     """
     if not failures:
         return
     now = now or datetime.now(UTC)
     latest = {f.url: f.to_dict() for f in failures}
     table = _table(list(latest.values()), _FAILURE_SCHEMA)
+    retryable = "NOT list_contains($final, excluded.stage)"
     with _Registered(con, _batch_failures=table):
+        con.execute(
+            f"""
+            INSERT INTO failures
+                (url, source, stage, reason, attempts, last_status, first_failed_at,
+                 last_failed_at, next_retry_at)
+            SELECT url, source, stage,
+                   CASE WHEN stage NOT IN $final AND $max <= 1
+                        THEN replace($gave_up, '{{attempts}}', '1') || reason
+                        ELSE reason END,
+                   1, last_status, $now, $now,
+                   CASE WHEN stage NOT IN $final AND $max > 1
+                        THEN $now + to_seconds($backoff) END
+            FROM _batch_failures
+            ON CONFLICT (url) DO UPDATE SET
+                stage = excluded.stage,
+                reason = CASE WHEN {retryable} AND failures.attempts + 1 >= $max
+                    THEN replace($gave_up, '{{attempts}}', (failures.attempts + 1)::VARCHAR)
+                        || excluded.reason
+                    ELSE excluded.reason END,
+                attempts = failures.attempts + 1, last_status = excluded.last_status,
+                last_failed_at = excluded.last_failed_at,
+                next_retry_at = CASE WHEN {retryable} AND failures.attempts + 1 < $max
+                    THEN $now + to_seconds($backoff * pow(2, failures.attempts)) END
+            WHERE NOT {_GIVEN_UP.format(f="failures")}
+            """,
+            {
+                "now": now,
+                "backoff": backoff,
+                "final": list(FINAL_STAGES),
+                "max": max_attempts,
+                "gave_up": GAVE_UP,
+            },
+        )
+
+
+def record_reparse_failures(
+    con: duckdb.DuckDBPyConnection,
+    failures: Sequence[Failure],
+    *,
+    now: datetime | None = None,
+) -> None:
+    """Record extraction failures found by re-extracting archived pages (``bulletin
+    reparse``). No page was fetched, so no attempt is counted: a URL already recorded
+    keeps its row as it is (attempts, times, next retry), but for the reason of an
+    extraction failure, which becomes the latest (a given-up one keeps its "gave up
+    after N attempts: "); a URL not recorded yet gets a row with 0 attempts, due for a
+    fetch now."""
+    if not failures:
+        return
+    now = now or datetime.now(UTC)
+    latest = {f.url: f.to_dict() for f in failures}
+    table = _table(list(latest.values()), _FAILURE_SCHEMA)
+    with _Registered(con, _reparse_failures=table):
         con.execute(
             """
             INSERT INTO failures
                 (url, source, stage, reason, attempts, last_status, first_failed_at,
                  last_failed_at, next_retry_at)
-            SELECT url, source, stage, reason, 1, last_status, $now, $now,
-                   CASE WHEN stage NOT IN $final THEN $now + to_seconds($backoff) END
-            FROM _batch_failures
+            SELECT url, source, stage, reason, 0, last_status, $now, $now, $now
+            FROM _reparse_failures
             ON CONFLICT (url) DO UPDATE SET
-                stage = excluded.stage, reason = excluded.reason,
-                attempts = failures.attempts + 1, last_status = excluded.last_status,
-                last_failed_at = excluded.last_failed_at,
-                next_retry_at = CASE WHEN excluded.stage NOT IN $final
-                    THEN $now + to_seconds($backoff * pow(2, failures.attempts)) END
+                reason = regexp_extract(failures.reason, '^gave up after \\d+ attempts: ')
+                    || excluded.reason
+            WHERE failures.stage = 'extract'
             """,
-            {"now": now, "backoff": backoff, "final": list(FINAL_STAGES)},
+            {"now": now},
         )
 
 
@@ -583,15 +787,17 @@ def known_article_urls(con: duckdb.DuckDBPyConnection, source: str) -> set[str]:
 def retryable_failures(
     con: duckdb.DuckDBPyConnection,
     source: str,
-    max_attempts: int,
+    max_attempts: int = MAX_ATTEMPTS,
     *,
     now: datetime | None = None,
 ) -> list[str]:
-    """Article URLs of a source that failed fewer than ``max_attempts`` times and whose
-    backoff has run out by ``now``."""
+    """Article URLs of a source that failed fewer than ``max_attempts`` times, are not
+    given up, and whose backoff has run out by ``now``."""
     rows = con.execute(
-        "SELECT url FROM failures WHERE source = $source AND NOT list_contains($final, stage) "
-        "AND attempts < $max AND coalesce(next_retry_at <= $now, true) ORDER BY url",
+        "SELECT url FROM failures f WHERE source = $source "
+        "AND NOT list_contains($final, stage) "
+        f"AND NOT {_GIVEN_UP.format(f='f')} AND coalesce(next_retry_at <= $now, true) "
+        "ORDER BY url",
         {
             "source": source,
             "final": list(FINAL_STAGES),
@@ -602,13 +808,11 @@ def retryable_failures(
     return [r[0] for r in rows]
 
 
-GAVE_UP = "gave up after {attempts} attempts: "
-
-
-def give_up(con: duckdb.DuckDBPyConnection, source: str, max_attempts: int) -> int:
-    """Mark the article failures that reached ``max_attempts`` as final: their reason
-    then starts "gave up after N attempts: ", and no run retries them. Returns how many
-    were marked now."""
+def give_up(con: duckdb.DuckDBPyConnection, source: str, max_attempts: int = MAX_ATTEMPTS) -> int:
+    """Mark the article failures that reached ``max_attempts`` but were recorded
+    without being marked (before ``record_failures`` marked them itself) as given up:
+    their reason then starts "gave up after N attempts: ", and no run retries them.
+    Returns how many were marked now."""
     rows = con.execute(
         "UPDATE failures SET reason = replace($gave_up, '{attempts}', attempts::VARCHAR) "
         "|| reason, next_retry_at = NULL "
@@ -619,10 +823,54 @@ def give_up(con: duckdb.DuckDBPyConnection, source: str, max_attempts: int) -> i
     return len(rows)
 
 
-def failed_urls(con: duckdb.DuckDBPyConnection, source: str) -> set[str]:
-    """Every URL of a source that is recorded as a failure."""
-    rows = con.execute("SELECT url FROM failures WHERE source = ?", [source]).fetchall()
-    return {r[0] for r in rows}
+def given_up_failures(
+    con: duckdb.DuckDBPyConnection, source: str, max_attempts: int = MAX_ATTEMPTS
+) -> dict[str, str]:
+    """The article URLs of a source given up (``max_attempts`` failed fetches), with
+    their reasons: no run fetches them again, neither as retries nor when a listing
+    shows them again (``retry_given_up`` hands them back to the next run)."""
+    rows = con.execute(
+        f"SELECT url, reason FROM failures f WHERE source = $source AND {_GIVEN_UP.format(f='f')}",
+        {"source": source, "final": list(FINAL_STAGES), "max": max_attempts},
+    ).fetchall()
+    return dict(rows)
+
+
+def retry_given_up(
+    con: duckdb.DuckDBPyConnection,
+    source: str | None = None,
+    urls: Sequence[str] | None = None,
+    *,
+    now: datetime | None = None,
+    max_attempts: int = MAX_ATTEMPTS,
+) -> int:
+    """Hand given-up pages (of ``source``, or only ``urls``) back to the runs: attempts
+    back to 0, the reason without its "gave up after N attempts: ", due now. The next
+    run fetches them (the nightly run retries them; a backfill fetches those its
+    listings show), and counts up to ``max_attempts`` again. Returns how many."""
+    rows = con.execute(
+        f"""
+        UPDATE failures f SET attempts = 0, next_retry_at = $now,
+            reason = regexp_replace(reason, '^gave up after \\d+ attempts: ', '')
+        WHERE {_GIVEN_UP.format(f="f")} AND ($source IS NULL OR source = $source)
+          AND ($urls IS NULL OR list_contains($urls, url))
+        RETURNING url
+        """,
+        {
+            "now": now or datetime.now(UTC),
+            "source": source,
+            "urls": None if urls is None else list(urls),
+            "final": list(FINAL_STAGES),
+            "max": max_attempts,
+        },
+    ).fetchall()
+    return len(rows)
+
+
+def failure_reasons(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, str]:
+    """Every URL of a source that is recorded as a failure, with its reason."""
+    rows = con.execute("SELECT url, reason FROM failures WHERE source = ?", [source]).fetchall()
+    return dict(rows)
 
 
 def last_success_started_at(
@@ -647,13 +895,60 @@ def start_run(
     date_from: object = None,
     date_to: object = None,
     now: datetime | None = None,
+    host: str | None = None,
+    pid: int | None = None,
+    process_start: str | None = None,
 ) -> None:
-    """Record that a run started."""
+    """Record that a run started, in the process ``pid`` on ``host`` (started at
+    ``process_start``, which a later process given the same pid does not share)."""
     con.execute(
-        "INSERT INTO runs (run_id, flow, sources, started_at, status, date_from, date_to) "
-        "VALUES (?, ?, ?, ?, 'running', ?, ?)",
-        [run_id, flow, list(sources), now or datetime.now(UTC), date_from, date_to],
+        "INSERT INTO runs (run_id, flow, sources, started_at, status, date_from, date_to, "
+        "host, pid, process_start) VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)",
+        [
+            run_id,
+            flow,
+            list(sources),
+            now or datetime.now(UTC),
+            date_from,
+            date_to,
+            host,
+            pid,
+            process_start,
+        ],
     )
+
+
+CRASHED = (
+    "crashed: its process (pid {pid} on {host}) ended without finishing the run "
+    "(found by the next run on the host)"
+)
+
+
+def mark_crashed_runs(
+    con: duckdb.DuckDBPyConnection,
+    host: str,
+    is_running: Callable[[int, str | None], bool],
+    *,
+    now: datetime | None = None,
+) -> list[str]:
+    """Mark the runs still ``running`` on ``host`` whose process is gone
+    (``is_running(pid, process_start)`` is false) as ``crashed``, finished ``now``, with
+    a message saying so; returns their run ids. Runs of other hosts are left alone (this
+    host cannot see their processes), and so are runs recorded before migration 12,
+    which have no host."""
+    rows = con.execute(
+        "SELECT run_id, pid, process_start FROM runs "
+        "WHERE status = 'running' AND host = ? AND pid IS NOT NULL ORDER BY started_at",
+        [host],
+    ).fetchall()
+    dead = [(run_id, pid) for run_id, pid, start in rows if not is_running(pid, start)]
+    for run_id, pid in dead:
+        con.execute(
+            "UPDATE runs SET status = 'crashed', finished_at = ?, message = ? "
+            "WHERE run_id = ? AND status = 'running'",
+            [now or datetime.now(UTC), CRASHED.format(pid=pid, host=host), run_id],
+        )
+    return [run_id for run_id, _ in dead]
 
 
 def finish_run(

@@ -168,3 +168,34 @@ def test_failures_lists_each_url_with_its_stage_and_reason(
         "http://p.test/a",
         "http://q.test/b.pdf",
     ]
+
+
+def test_failures_retry_hands_given_up_pages_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from storage.records import Failure
+    from storage.warehouse import record_failures
+
+    path = tmp_path / "w.duckdb"
+    con = connect(path)
+    t0 = datetime(2026, 11, 1, tzinfo=UTC)
+    for url in ("http://p.test/a", "http://p.test/b"):
+        for _ in range(3):
+            record_failures(con, [Failure(url, "s", "fetch", "HTTP 503", 503)], now=t0)
+    con.close()
+    assert main(["failures", "--db", str(path), "--retry", "http://p.test/a"]) == 0
+    assert capsys.readouterr().out == (
+        "1 given-up page(s) handed back to the runs; the next run fetches them\n"
+    )
+    con = connect(path, read_only=True)
+    rows = con.execute("SELECT url, reason, attempts FROM failures ORDER BY url").fetchall()
+    con.close()
+    assert rows == [
+        ("http://p.test/a", "HTTP 503", 0),
+        ("http://p.test/b", "gave up after 3 attempts: HTTP 503", 3),
+    ]
+    assert main(["failures", "--db", str(path), "--source", "s", "--retry"]) == 0
+    assert capsys.readouterr().out.startswith("1 given-up page(s)")
+    missing = tmp_path / "none.duckdb"
+    assert main(["failures", "--db", str(missing), "--retry"]) == 2
+    assert not missing.exists()

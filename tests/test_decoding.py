@@ -218,3 +218,155 @@ def test_a_legacy_font_around_unicode_text_is_not_flagged() -> None:
 def test_empty_after_declared_decoding_raises() -> None:
     with pytest.raises(ExtractionError, match="empty document"):
         extract(codecs.BOM_UTF8 + b"   ", URL)
+
+
+# ---- invalid UTF-8 degrades locally ------------------------------------------------------
+
+PARAGRAPHS = [
+    BODY,
+    "Đồng chí Bí thư Huyện ủy phát biểu chỉ đạo, đề nghị các xã, thị trấn tập trung hoàn"
+    " thành chỉ tiêu phát triển kinh tế - xã hội, bảo đảm quốc phòng, an ninh.",
+    "Năm 2023, tổng giá trị sản xuất trên địa bàn huyện ước đạt 6.500 tỷ đồng, thu nhập"
+    " bình quân đầu người đạt 52 triệu đồng, tỷ lệ hộ nghèo giảm còn 4,8%.",
+    "Hội nghị đã biểu dương 25 tập thể và 40 cá nhân có thành tích xuất sắc trong phong"
+    " trào thi đua yêu nước, góp phần hoàn thành thắng lợi nhiệm vụ năm.",
+]
+STRAY = "¤"  # where the pages below put an invalid byte instead of this letter's UTF-8
+
+
+def stray_page(title: str, paragraphs: list[str], head: str = "") -> tuple[bytes, str, str]:
+    """A UTF-8 page with an invalid byte (0xFF or a lone continuation byte, in turn) at
+    each ``STRAY``; and its title and body text as they read, U+FFFD at those places."""
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    html = page(head, title=title).replace(f"<p>{BODY}</p>", body)
+    data = html.encode("utf-8")
+    for n in range(html.count(STRAY)):
+        data = data.replace(STRAY.encode("utf-8"), b"\xff" if n % 2 else b"\x80", 1)
+    return data, title.replace(STRAY, "\ufffd"), "\n\n".join(paragraphs).replace(STRAY, "\ufffd")
+
+
+TEN_STRAY = (
+    f"Hội nghị tổng kết {STRAY}năm 2023",
+    [
+        f"Sáng nay, huyện Định Hóa{STRAY} tổ chức hội nghị tổng kết công tác năm 2023 tại hội"
+        f" trường{STRAY}.",
+        f"Đồng chí Bí thư Huyện ủy phát biểu chỉ đạo, đề nghị các xã{STRAY}, thị trấn tập"
+        f" trung hoàn thành chỉ tiêu phát triển kinh tế - xã hội, bảo đảm quốc phòng, an"
+        f" ninh{STRAY}.",
+        f"Năm 2023, tổng giá trị sản xuất trên địa bàn huyện ước đạt 6.500 tỷ đồng{STRAY},"
+        " thu nhập bình quân đầu người đạt 52 triệu đồng, tỷ lệ hộ nghèo giảm còn 4,8%.",
+        f"Hội nghị đã biểu dương 25 tập thể và 40 cá nhân{STRAY}{STRAY} có thành tích xuất"
+        f" sắc trong phong trào thi đua yêu nước, góp phần hoàn thành thắng lợi {STRAY}nhiệm"
+        " vụ năm.",
+    ],
+)
+
+
+@pytest.mark.parametrize(
+    ("content_type", "head", "source"),
+    [
+        ("text/html; charset=utf-8", "", "http"),
+        (None, '<meta charset="utf-8">', "meta"),
+        (None, "", "utf-8"),  # undeclared, mostly valid UTF-8
+        ("text/html; charset=windows-1258", "", "utf-8"),  # a wrong header too
+        ("text/html; charset=iso-8859-1", '<meta charset="utf-8">', "utf-8"),
+    ],
+)
+def test_a_few_invalid_bytes_in_utf8_cost_those_characters_only(
+    content_type: str | None, head: str, source: str
+) -> None:
+    data, title, body = stray_page(*TEN_STRAY, head=head)
+    decoded = decode_page(data, URL, content_type)
+    assert (decoded.encoding, decoded.source, decoded.replaced) == ("utf-8", source, 10)
+    assert decoded.warning == "encoding: invalid UTF-8 bytes replaced (10)"
+    assert decoded.text.count("\ufffd") == 10
+    article = extract(data, URL, content_type=content_type)
+    assert (article.title, article.body_text) == (title, body)
+    assert article.warnings == (
+        "encoding: invalid UTF-8 bytes replaced (10)",
+        "published_at: no date found",
+    )
+    assert not article.encoding_suspect
+
+
+def test_a_body_cut_inside_a_character_loses_that_character() -> None:
+    html = page('<meta charset="utf-8">', body=BODY[:-1]).split("</p>")[0]
+    assert html.endswith("hội trường")
+    data = html.removesuffix("ng").encode("utf-8")[:-1]  # "ờ" (3 bytes) loses its last
+    decoded = decode_page(data, URL)
+    assert (decoded.encoding, decoded.source, decoded.replaced) == ("utf-8", "meta", 1)
+    assert decoded.text.endswith("hội trư\ufffd")
+    article = extract(data, URL)
+    assert (article.title, article.body_text) == (TITLE, BODY[: -len("ờng.")] + "\ufffd")
+    assert article.warnings[0] == "encoding: invalid UTF-8 bytes replaced (1)"
+
+
+def test_a_short_page_with_replacements_is_not_binary() -> None:
+    data, title, body = stray_page(
+        f"Tin vắn {STRAY}", [f"Hội nghị ở xã Phú Đình{STRAY}, Định Hóa{STRAY} đạt kết quả tốt."]
+    )
+    decoded = decode_page(data, URL, "text/html; charset=utf-8")
+    assert decoded.replaced == 4  # the title is the <title> and the <h1>
+    assert decoded.text.count("\ufffd") > 0.02 * len(decoded.text)  # was "binary content"
+    article = extract(data, URL, content_type="text/html; charset=utf-8")
+    assert (article.title, article.body_text) == (title, body)
+
+
+def test_a_whole_cp1258_page_declared_utf8_is_still_read_as_cp1258() -> None:
+    html = page('<meta charset="utf-8">').replace(
+        f"<p>{BODY}</p>", "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    )
+    data = to_cp1258(html)
+    for content_type in ("text/html; charset=utf-8", None):
+        decoded = decode_page(data, URL, content_type)
+        assert (decoded.encoding, decoded.replaced, decoded.warning) == ("cp1258", 0, None)
+        article = extract(data, URL, content_type=content_type)
+        assert (article.title, article.body_text) == (TITLE, "\n\n".join(PARAGRAPHS))
+        assert article.warnings == ("published_at: no date found",)
+
+
+def test_legacy_tcvn3_text_declared_utf8_is_still_flagged() -> None:
+    data = legacy_page(TCVN3, ".VnTime", meta='<meta charset="utf-8">')
+    decoded = decode_page(data, URL)
+    assert (decoded.source, decoded.replaced) == ("detected", 0)
+    assert decoded.encoding != "utf-8"
+    article = extract(data, URL)
+    assert article.encoding_suspect
+    assert [w.split(" (")[0] for w in article.warnings] == [
+        "published_at: no date found",
+        "encoding: legacy TCVN3 text suspected",
+    ]
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "text/html; charset=windows-1258",
+        "text/html; charset=iso-8859-1",
+        "text/html; charset=windows-1252",
+        "text/html; charset=latin-1",
+        "text/html; charset=iso-8859-15",
+    ],
+)
+def test_utf8_bytes_under_a_single_byte_header_read_as_utf8(content_type: str) -> None:
+    data = page().replace(f"<p>{BODY}</p>", "".join(f"<p>{p}</p>" for p in PARAGRAPHS))
+    raw = data.encode("utf-8")
+    decoded = decode_page(raw, URL, content_type)
+    assert (decoded.encoding, decoded.source, decoded.replaced) == ("utf-8", "utf-8", 0)
+    article = extract(raw, URL, content_type=content_type)
+    assert (article.title, article.body_text) == (TITLE, "\n\n".join(PARAGRAPHS))
+
+
+@pytest.mark.parametrize(("invalid", "utf8"), [(1, True), (2, True), (3, False), (6, False)])
+def test_mostly_utf8_means_four_valid_multibyte_sequences_per_invalid_one(
+    invalid: int, utf8: bool
+) -> None:
+    # 8 multi-byte letters ("ệ" is 3 bytes, one sequence), in ASCII markup.
+    data = b"<html><body><p>Vi" + "ệ".encode() * 8 + b"\xff" * invalid + b"</p></body></html>"
+    decoded = decode_page(data, URL, "text/html; charset=utf-8")
+    if utf8:
+        assert (decoded.encoding, decoded.replaced) == ("utf-8", invalid)
+        assert "<p>Vi" + "ệ" * 8 + "\ufffd" * invalid + "</p>" in decoded.text
+    else:
+        assert decoded.encoding != "utf-8"
+        assert decoded.replaced == 0

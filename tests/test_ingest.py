@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from flows.http import make_client
-from flows.ingest import fetch_articles
+from flows.ingest import fetch_articles, fetch_pages, parse_pages
 from flows.sources import Source
 from storage.records import Failure
 
@@ -42,3 +42,33 @@ def test_a_batch_accounts_for_every_url() -> None:
     assert [(p.url, p.status) for p in batch.pages] == [
         (u, s) for u, s in zip(urls, (200, 200, 200, 404), strict=True)
     ]
+
+
+def test_a_page_far_shorter_than_the_sources_pages_is_a_soft_error() -> None:
+    """A page that extracts but weighs under a quarter of what the source's article
+    pages usually weigh is a failure, retried (stage fetch); at a quarter or more it is
+    an article. A page that does not extract keeps its extraction failure."""
+    size = len(PAGE.encode())
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        text = PAGE if request.url.path == "/a" else "<html><body></body></html>"
+        return httpx.Response(200, text=text, headers={"content-type": "text/html"})
+
+    client = make_client(transport=httpx.MockTransport(handler))
+    urls = ["http://portal.test/a", "http://portal.test/empty"]
+    short = parse_pages(fetch_pages(client, SOURCE, urls, usual_bytes=size * 4 + 1))
+    assert short.rows.column("url") == []
+    assert short.failures == [
+        Failure(
+            urls[0],
+            "s",
+            "fetch",
+            "soft error: page much shorter than this source's pages "
+            f"({size} bytes; they usually weigh {size * 4 + 1})",
+            200,
+        ),
+        Failure(urls[1], "s", "extract", "no title found", 200),
+    ]
+    enough = parse_pages(fetch_pages(client, SOURCE, urls[:1], usual_bytes=size * 4))
+    assert enough.failures == []
+    assert enough.rows.column("url") == urls[:1]

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from cli_reader import count_articles
+from process_tree import end_all, tree, wait_gone
 
 from flows.sample_portal import PortalConfig, SamplePortal
 
@@ -31,6 +32,18 @@ CONTENT = {
     "people": "SELECT * FROM people",
     "failures": "SELECT url, stage, reason FROM failures",
 }
+
+
+_started: list[subprocess.Popen[bytes]] = []  # this test's commands, ended after it
+
+
+@pytest.fixture(autouse=True)
+def nothing_left_running() -> Iterator[None]:
+    """Whatever a test started (the command, its Prefect server, its parsing processes,
+    its reaper) is ended when the test ends, passed or failed."""
+    yield
+    while _started:
+        end_all(_started.pop())
 
 
 @pytest.fixture(scope="module")
@@ -50,18 +63,29 @@ def backfill(db: Path, sources: Path, home: Path) -> subprocess.Popen[bytes]:
 
 
 def bulletin(args: list[str], db: Path, sources: Path, home: Path) -> subprocess.Popen[bytes]:
-    """The CLI in a process of its own, with a Prefect home of its own."""
+    """The CLI in a process of its own, with a Prefect home of its own, in a session
+    (and process group) of its own, so that killing the group ends what it started."""
     env = {
         **os.environ,
         "PREFECT_HOME": str(home),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "DO_NOT_TRACK": "1",
         "PREFECT_LOGGING_LEVEL": "WARNING",
+        # A busy machine (other runs, the other tests) can take past the default 20 s.
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
     }
     env.pop("PREFECT_API_URL", None)
     command = [sys.executable, "-m", "flows.cli", *args]
     command += ["--db", str(db), "--sources", str(sources)]
-    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        command,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    _started.append(process)
+    return process
 
 
 def contents(db: Path) -> dict[str, list[tuple]]:
@@ -99,8 +123,10 @@ def test_killed_backfills_run_again_match_an_uninterrupted_one(
         while len(portal.requests) < kill_after and run.poll() is None:
             assert time.monotonic() < deadline
             time.sleep(0.02)
-        run.send_signal(signal.SIGKILL)
+        started = tree(run.pid)  # its Prefect server, parsing processes and reaper
+        os.killpg(run.pid, signal.SIGKILL)  # the command and all it started
         assert run.wait(timeout=60) == -signal.SIGKILL  # killed mid-run, not finished
+        assert not wait_gone(started, 10), "a process it started is still running"
         again = backfill(db, sources, home)
         assert again.wait(timeout=600) == 0, again.stderr.read() if again.stderr else ""
         assert contents(db) == expected, f"killed after {kill_after} requests"

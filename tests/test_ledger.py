@@ -143,3 +143,43 @@ def test_day_batches_complete_in_order_as_chunks_across_them_are_saved() -> None
     assert saved.saved([3, 3], []) == [3, 4]
     assert saved.failures == [[], [broken], [], [], []]
     assert saved.pending == [0, 0, 0, 0, 0]
+
+
+def test_a_backfill_does_not_fetch_a_page_given_up_again(
+    prefect_harness: None, served, tmp_path: Path
+) -> None:
+    """A backfill finds a broken page in its listings again each time the day is still
+    failed: it fetches it 3 times, then no more, and the day stays failed with why."""
+    portal, base_url = served
+    sources = sources_file(tmp_path, base_url)
+    db = tmp_path / "w.duckdb"
+    by_day: dict[date, list[str]] = {}
+    for article in portal.articles:
+        by_day.setdefault(article.published_at.date(), []).append(article.path)
+    day = max(d for d, paths in by_day.items() if len(paths) >= 2)
+    broken = by_day[day][0]
+    portal.faults.add(Fault(prefix=broken, status=404))
+    fetched = []
+    try:
+        for _ in range(5):
+            portal.clear_requests()
+            backfill(
+                source="sample", date_from=day, date_to=day, db=str(db), sources_file=str(sources)
+            )
+            fetched.append(sum(1 for _, _, path, _ in portal.requests if path == broken))
+    finally:
+        portal.faults.clear()
+    assert fetched == [1, 1, 1, 0, 0]
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        failures = con.execute(
+            "SELECT url, stage, reason, attempts, last_status, next_retry_at FROM failures"
+        ).fetchall()
+        days = con.execute(
+            "SELECT day, status, attempts, articles, failures, error FROM partitions"
+        ).fetchall()
+    finally:
+        con.close()
+    reason = "gave up after 3 attempts: HTTP 404 Not Found"
+    assert failures == [(base_url + broken, "fetch", reason, 3, 404, None)]
+    assert days == [(day, "failed", 5, len(by_day[day]) - 1, 1, reason)]

@@ -8,8 +8,9 @@ import httpx
 import pytest
 
 from flows.http import FetchError, fetch, make_client, retry_after
-from flows.politeness import Politeness
+from flows.politeness import Politeness, Refused
 from flows.safety import HostGuard
+from flows.sources import Source
 
 ROBOTS = "User-agent: *\nDisallow: /private/\nCrawl-delay: 3\n"
 
@@ -173,3 +174,85 @@ def test_private_addresses_are_refused_unless_the_source_allows_them() -> None:
     assert seen == []
     allowed = HostGuard({"127.0.0.1"}, allow_private=True, resolver=public)
     assert fetch(client, "http://127.0.0.1/a", guard=allowed).content == b"page"
+
+
+def verdict(guard: HostGuard, url: str) -> str:
+    """``ok``, or the reason the guard refuses ``url``."""
+    try:
+        guard.check(url)
+    except Refused as exc:
+        return exc.reason
+    return "ok"
+
+
+def test_the_allowlist_is_by_origin_with_default_ports_normalised() -> None:
+    local = HostGuard({"http://127.0.0.1:8765"}, allow_private=True, resolver=public)
+    portal = HostGuard({"https://portal.test"}, resolver=public)
+    verdicts = {
+        url: verdict(guard, url)
+        for guard, urls in (
+            (local, ["http://127.0.0.1:8765/a", "http://127.0.0.1:8766/a"]),
+            (local, ["https://127.0.0.1:8765/a", "http://localhost:8765/a"]),
+            (portal, ["https://portal.test/a", "https://portal.test:443/a"]),
+            (portal, ["http://portal.test:80/a", "https://portal.test:8443/a"]),
+            (portal, ["ftp://portal.test/a", "http://portal.test:99999/a"]),
+        )
+        for url in urls
+    }
+    assert verdicts == {
+        "http://127.0.0.1:8765/a": "ok",
+        "http://127.0.0.1:8766/a": "origin http://127.0.0.1:8766 is not one of the source's "
+        "allowed origins for 127.0.0.1 (http://127.0.0.1:8765)",
+        "https://127.0.0.1:8765/a": "origin https://127.0.0.1:8765 is not one of the source's "
+        "allowed origins for 127.0.0.1 (http://127.0.0.1:8765)",
+        "http://localhost:8765/a": "host localhost is not in the source's allowed hosts",
+        "https://portal.test/a": "ok",
+        "https://portal.test:443/a": "ok",
+        "http://portal.test:80/a": "ok",  # the same server on its other default port
+        "https://portal.test:8443/a": "origin https://portal.test:8443 is not one of the "
+        "source's allowed origins for portal.test (http://portal.test, https://portal.test)",
+        "ftp://portal.test/a": "scheme 'ftp' is not fetched",
+        "http://portal.test:99999/a": "no valid host and port in http://portal.test:99999/a",
+    }
+
+
+def test_a_bare_allowed_host_means_its_default_ports_or_the_port_it_names() -> None:
+    guard = HostGuard({"cdn.test", "media.test:8080"}, resolver=public)
+    urls = [
+        "http://cdn.test/x",
+        "https://cdn.test/x",
+        "http://cdn.test:8080/x",
+        "http://media.test:8080/x",
+        "https://media.test:8080/x",
+        "http://media.test/x",
+    ]
+    assert [verdict(guard, url) for url in urls] == [
+        "ok",
+        "ok",
+        "origin http://cdn.test:8080 is not one of the source's allowed origins for cdn.test "
+        "(http://cdn.test, https://cdn.test)",
+        "ok",
+        "ok",
+        "origin http://media.test is not one of the source's allowed origins for media.test "
+        "(http://media.test:8080, https://media.test:8080)",
+    ]
+
+
+def test_a_source_allows_the_origins_of_its_urls_and_its_allowed_hosts() -> None:
+    source = Source(
+        name="s",
+        base_url="http://127.0.0.1:8765",
+        listings=("/tin-tuc",),
+        allowed_hosts=("CDN.test",),
+        front="http://127.0.0.1:8765/",
+        listing_urls=("http://127.0.0.1:8765/tin-tuc", "HTTPS://Portal.test:443/rss"),
+    )
+    assert source.hosts == frozenset({"http://127.0.0.1:8765", "https://portal.test", "cdn.test"})
+    guard = HostGuard(source.hosts, allow_private=True, resolver=public)
+    assert guard.allowed == {
+        ("http", "127.0.0.1", 8765),
+        ("http", "portal.test", 80),
+        ("https", "portal.test", 443),
+        ("http", "cdn.test", 80),
+        ("https", "cdn.test", 443),
+    }

@@ -125,7 +125,7 @@ def test_the_next_batch_is_read_and_parsed_before_this_one_is_saved(
 
         monkeypatch.setattr(module, name, call)
 
-    for name in ("archived_pages", "submit_all", "record_failures"):
+    for name in ("archived_pages", "submit_all", "record_reparse_failures"):
         logged(name)
     monkeypatch.setattr(module, "BATCH_SIZE", 12)
     counts, progress, _ = run(warehouse, sources, workers=2)
@@ -137,9 +137,34 @@ def test_the_next_batch_is_read_and_parsed_before_this_one_is_saved(
         "submit_all 11",  # the first article has no archived page
         "archived_pages 12",
         "submit_all 12",
-        "record_failures 0",
+        "record_reparse_failures 0",
         "archived_pages 6",
         "submit_all 6",
-        "record_failures 0",
-        "record_failures 1",
+        "record_reparse_failures 0",
+        "record_reparse_failures 1",
     ]
+
+
+def test_a_reparse_leaves_the_attempts_and_retry_times_of_failures_alone(
+    warehouse: Path, sources: str
+) -> None:
+    """No page is fetched: a failure that extracts no better keeps its whole row, given
+    up or still due for a retry."""
+    con = connect(warehouse)
+    try:
+        record_failures(con, [Failure(BASE + "/y", "sample", "fetch", "HTTP 503", 503)])
+        for _ in range(2):  # the malformed page: three failed fetches, given up
+            record_failures(con, [Failure(MALFORMED, "sample", "extract", "no title found", 200)])
+        before = con.execute("SELECT * FROM failures ORDER BY url").fetchall()
+        counts = reparse(con, sources_file=sources, workers=1)
+        after = con.execute("SELECT * FROM failures ORDER BY url").fetchall()
+    finally:
+        con.close()
+        close_pools()
+    assert counts.failed == 1
+    assert [row[:6] for row in before] == [
+        (MALFORMED, "sample", "extract", "gave up after 3 attempts: no title found", 3, 200),
+        (BASE + "/y", "sample", "fetch", "HTTP 503", 1, 503),
+    ]
+    assert before[0][8] is None and before[1][8] is not None  # given up; due in an hour
+    assert after == before

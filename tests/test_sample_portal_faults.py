@@ -84,7 +84,25 @@ def test_an_unknown_kind_or_a_status_with_a_kind_is_refused() -> None:
     with pytest.raises(ValueError, match="a fault has a status or a kind, not both"):
         Fault("/", status=500, kind=kinds.EMPTY)
     assert Fault("/", kind=kinds.EMPTY).kind == "empty"
-    assert len(kinds.KINDS) == 10
+    assert kinds.KINDS == {
+        "charset",
+        "cut-by-close",
+        "cut-chunked",
+        "deep",
+        "empty",
+        "gzip-bomb",
+        "huge",
+        "invalid-bytes",
+        "login-wall",
+        "maintenance",
+        "not-html",
+        "offsite",
+        "other-port",
+        "redirect-loop",
+        "reset",
+        "slow",
+        "truncate",
+    }
 
 
 @pytest.mark.parametrize(
@@ -240,6 +258,78 @@ def test_empty_answers_200_with_no_body(portal: SamplePortal, client: httpx.Clie
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/html;charset=UTF-8"
     assert (response.headers["Content-Length"], response.content) == ("0", b"")
+
+
+@pytest.mark.parametrize(
+    ("kind", "body"),
+    [(kinds.MAINTENANCE, kinds.MAINTENANCE_PAGE), (kinds.LOGIN_WALL, kinds.LOGIN_PAGE)],
+)
+def test_soft_errors_answer_200_with_another_page(
+    portal: SamplePortal, client: httpx.Client, kind: str, body: bytes
+) -> None:
+    path = article_paths(portal)[13]
+    portal.faults.add(Fault(path, kind=kind))
+    response = client.get(path)
+    assert (response.status_code, response.content) == (200, body)
+    assert logged(portal) == [("GET", path, 200)]
+
+
+def sent(base_url: str, path: str) -> bytes:
+    """Everything the portal sends for ``GET path`` until it closes the connection."""
+    with raw_get(base_url, path) as connection:
+        return read_to_end(connection)
+
+
+def test_a_body_cut_by_a_close_has_no_length(portal: SamplePortal, base_url: str) -> None:
+    path = article_paths(portal)[14]
+    whole = httpx.get(base_url + path).content
+    portal.clear_requests()
+    portal.faults.add(Fault(path, kind=kinds.CUT_BY_CLOSE))
+    head, _, body = sent(base_url, path).partition(b"\r\n\r\n")
+    assert b"Content-Length" not in head and b"Transfer-Encoding" not in head
+    assert body == whole[: len(whole) // 2]
+
+
+def test_a_cut_chunked_stream_has_no_last_chunk(portal: SamplePortal, base_url: str) -> None:
+    path = article_paths(portal)[14]
+    whole = httpx.get(base_url + path).content
+    portal.faults.add(Fault(path, kind=kinds.CUT_CHUNKED))
+    head, _, body = sent(base_url, path).partition(b"\r\n\r\n")
+    half = whole[: len(whole) // 2]
+    assert b"Transfer-Encoding: chunked" in head and b"Content-Length" not in head
+    assert body == f"{len(half):x}\r\n".encode() + half + b"\r\n"
+
+
+def test_invalid_bytes_and_deep_nesting_change_only_the_body(
+    portal: SamplePortal, client: httpx.Client
+) -> None:
+    path = article_paths(portal)[15]
+    whole = client.get(path).content
+    portal.faults.add(Fault(path, kind=kinds.INVALID_BYTES, times=1))
+    portal.faults.add(Fault(path, kind=kinds.DEEP, times=1))
+    invalid = client.get(path).content
+    changed = [i for i, (a, b) in enumerate(zip(whole, invalid, strict=True)) if a != b]
+    assert len(changed) == kinds.INVALID_COUNT and min(changed) >= len(whole) // 2
+    assert {invalid[i] for i in changed} == {0xFF}
+    deep = client.get(path).content
+    assert deep.count(b"<div>") - whole.count(b"<div>") == kinds.DEEP_LEVELS
+    assert (
+        deep.replace(b"<div>" * kinds.DEEP_LEVELS, b"").replace(b"</div>" * kinds.DEEP_LEVELS, b"")
+        == whole
+    )
+
+
+def test_other_port_redirects_to_the_next_port_up(
+    portal: SamplePortal, client: httpx.Client, base_url: str
+) -> None:
+    path = article_paths(portal)[16]
+    portal.faults.add(Fault(path, kind=kinds.OTHER_PORT))
+    response = client.get(path)
+    host, _, port = base_url.rpartition(":")
+    assert (response.status_code, response.headers["Location"]) == (
+        302,
+        f"{host}:{int(port) + 1}{path}",
+    )
 
 
 # -- what all kinds share -------------------------------------------------------------------

@@ -52,7 +52,7 @@ def test_environment_values_are_expanded(tmp_path: Path, monkeypatch: pytest.Mon
     source = load_sources(path).get("s")
     assert source.listing_urls == ("http://127.0.0.1:9999/a", "http://127.0.0.1:9999/b/c")
     assert source.start_date == date(2024, 2, 1)
-    assert source.hosts == frozenset({"127.0.0.1"})
+    assert source.hosts == frozenset({"http://127.0.0.1:9999"})  # origins, port included
 
 
 def test_crawl_settings_are_read_with_their_defaults(tmp_path: Path) -> None:

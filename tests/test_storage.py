@@ -416,13 +416,27 @@ def test_failures_that_reach_the_limit_are_marked_final(con: duckdb.DuckDBPyConn
     for day in range(3):
         record_failures(con, [failure], now=T0 + timedelta(days=day))
         if day < 2:
-            assert give_up(con, "s", 3) == 0
             assert retryable_failures(con, "s", 3) == ["http://p.test/a"]
-    assert give_up(con, "s", 3) == 1
-    assert give_up(con, "s", 3) == 0
+    # The write of the third attempt gives it up: a run killed after it leaves it marked.
     assert retryable_failures(con, "s", 3) == []
     assert con.execute("SELECT reason, attempts, next_retry_at FROM failures").fetchall() == [
         ("gave up after 3 attempts: HTTP 503 Service Unavailable", 3, None)
+    ]
+    assert give_up(con, "s", 3) == 0  # nothing left to mark
+    # A row recorded before failures were marked as they were recorded: give_up marks it.
+    con.execute(
+        "INSERT INTO failures VALUES ('http://p.test/b', 's', 'fetch', 'HTTP 500', 4, 500, "
+        "$t, $t, $t)",
+        {"t": T0},
+    )
+    assert retryable_failures(con, "s", 3) == []
+    assert give_up(con, "s", 3) == 1
+    assert give_up(con, "s", 3) == 0
+    assert con.execute(
+        "SELECT reason, attempts, next_retry_at FROM failures ORDER BY url"
+    ).fetchall() == [
+        ("gave up after 3 attempts: HTTP 503 Service Unavailable", 3, None),
+        ("gave up after 4 attempts: HTTP 500", 4, None),
     ]
 
 
@@ -532,3 +546,28 @@ def test_short_writes_fold_the_log_once_it_passes_its_threshold(
     with connect(path, read_only=True) as reader:
         assert reader.execute("SELECT count(*) FROM articles").fetchall() == [(40,)]
         assert reader.execute("SELECT count(DISTINCT url) FROM pages").fetchall() == [(40,)]
+
+
+def test_copies_of_an_article_stored_elsewhere_all_alias_the_stored_one(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """A batch with two copies (two URLs, one canonical URL) of a text already stored
+    under a third URL: both are aliases of the stored article, never of a row that the
+    batch does not store."""
+    stored = sample_article()
+    assert save_articles(con, "s", [stored], now=T0) == LoadCounts(new=1)
+    moved = "http://portal.test/tin-moi/a-1"
+    copies = [
+        replace(stored, url=moved, canonical_url=moved),
+        replace(stored, url=moved + "?p_p_id=x&redirect=%2F", canonical_url=moved),
+    ]
+    assert save_articles(con, "s", copies, now=T0) == LoadCounts(unchanged=2)
+    aid = article_id(stored.canonical_url)
+    assert con.execute("SELECT url, article_id FROM aliases ORDER BY url").fetchall() == [
+        (moved, aid),
+        (moved + "?p_p_id=x&redirect=%2F", aid),
+    ]
+    orphans = con.execute(
+        "SELECT count(*) FROM aliases WHERE article_id NOT IN (SELECT article_id FROM articles)"
+    ).fetchone()
+    assert orphans == (0,)

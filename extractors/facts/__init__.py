@@ -6,6 +6,7 @@ Pure text processing over the lead, the body and the captions; no HTML here.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -15,6 +16,7 @@ from extractors.facts.documents import TYPE_NAMES, DocMention, find_documents
 from extractors.facts.people import find_people
 from extractors.facts.quantities import find_quantities
 from extractors.facts.sentences import Sentence, sentences
+from extractors.limits import check
 
 _YEAR = r"(?:19|20)\d\d"
 _PERIOD = re.compile(
@@ -97,19 +99,36 @@ class Facts:
 
 
 class _Sentences:
-    """The sentences of one text, split on first use (most texts quote nothing)."""
+    """The sentences of one text, split on first use (most texts quote nothing), each
+    found by bisection on their starts; a sentence's period is searched for once."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._parts: list[Sentence] | None = None
+        self._starts: list[int] = []
+        self._periods: dict[int, str | None] = {}  # by the sentence's start
 
-    def at(self, pos: int) -> str:
+    def _index(self, pos: int) -> int | None:
         if self._parts is None:
             self._parts = list(sentences(self.text))
-        for part in self._parts:
-            if part.start <= pos < part.start + len(part.text):
-                return part.text
-        return self.text
+            self._starts = [part.start for part in self._parts]
+        i = bisect_right(self._starts, pos) - 1  # the last sentence starting at or before
+        if i >= 0 and pos < self._starts[i] + len(self._parts[i].text):
+            return i
+        return None  # in the space between two sentences: the whole text stands for it
+
+    def at(self, pos: int) -> str:
+        i = self._index(pos)
+        return self.text if i is None or self._parts is None else self._parts[i].text
+
+    def period_at(self, pos: int) -> str | None:
+        """The period ("năm 2024", "quý II/2023") the sentence at ``pos`` names first."""
+        i = self._index(pos)
+        key = -1 if i is None else self._starts[i]
+        if key not in self._periods:
+            period = _PERIOD.search(self.at(pos))
+            self._periods[key] = period.group(0) if period else None
+        return self._periods[key]
 
 
 def extract_facts(lead: str | None, body: str, captions: Sequence[str | None] = ()) -> Facts:
@@ -121,6 +140,7 @@ def extract_facts(lead: str | None, body: str, captions: Sequence[str | None] = 
     bare: list[tuple[str, DocMention, str]] = []
     people: dict[tuple[str, str], dict[str, Any]] = {}
     for field, text in fields:
+        check()  # a page's time limit (extractors.limits), between fields too
         if not text:
             continue
         parts = _Sentences(text)
@@ -133,7 +153,6 @@ def extract_facts(lead: str | None, body: str, captions: Sequence[str | None] = 
                 bare.append((field, mention, sentence))
         for q in find_quantities(text, [(m.start, m.end) for m in mentions]):
             sentence = parts.at(q.start)
-            period = _PERIOD.search(sentence)
             stats.append(
                 Stat(
                     ordinal=len(stats) + 1,
@@ -142,7 +161,7 @@ def extract_facts(lead: str | None, body: str, captions: Sequence[str | None] = 
                     total=q.total,
                     unit=q.unit,
                     qualifier=q.qualifier,
-                    period=period.group(0) if period else None,
+                    period=parts.period_at(q.start),
                     text=q.text,
                     sentence=sentence,
                     field=field,

@@ -11,6 +11,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from extractors.facts.spans import Spans
+from extractors.limits import check
+
 # Official type codes and their names; QH is a National Assembly law or resolution.
 TYPE_NAMES: dict[str, str] = {
     "NQ": "Nghị quyết",
@@ -136,6 +139,7 @@ def find_documents(text: str) -> list[DocMention]:
         lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     named = any(name in lowered for name in NAME_CODES)
     for m in full_numbers:
+        check()
         named_code = _name_code(text, m.start()) if named else None
         if m.group("party"):
             type_code: str | None = m.group("pcode")
@@ -164,8 +168,10 @@ def find_documents(text: str) -> list[DocMention]:
             DocMention(m.group(0), type_code, issuer, year, issued_on, m.start(), m.end(), True)
         )
         taken.append((m.start(), m.end()))
+    claimed = Spans(taken)
     for m in _BARE.finditer(lowered) if named else ():
-        if any(s <= m.start("num") < e for s, e in taken):
+        check()
+        if claimed.holds(m.start("num")):
             continue
         code = NAME_CODES[m.group("name").lower()]
         issued_on = _issued(text, m.end())

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 
 from extractors.facts.letters import LOWER, UPPER
+from extractors.facts.spans import Spans
+from extractors.limits import check
 
 # Vietnamese family names (the commonest ~60): a name is one of these and 1-3 more words.
 SURNAMES = frozenset(
@@ -84,8 +86,9 @@ _TITLE_FIRST = re.compile(
     rf"(?P<name>(?:{_SURNAME})(?:[ \u00a0]{_CAP}){{1,6}})"
 )
 _TITLE_END = re.compile(rf"\s+(?:{_VERBS})\b|[:;“”\"\n]|\.(?:\s|$)|\s+(?:đã|đang|sẽ)\s")
-_SPEECH_AFTER = re.compile(rf"^\s*(?:,\s*)?(?:{_VERBS})\b\s*:?\s*")
-_QUOTE = re.compile(r"^\s*[“\"](?P<quote>[^”\"]+)[”\"]")
+# Matched at an offset (``pattern.match(text, pos)``), never on a copy of the text's rest.
+_SPEECH_AFTER = re.compile(rf"\s*(?:,\s*)?(?:{_VERBS})\b\s*:?\s*")
+_QUOTE = re.compile(r"\s*[“\"](?P<quote>[^”\"]+)[”\"]")
 
 
 def _title_after(text: str, pos: int) -> tuple[str, int]:
@@ -129,13 +132,13 @@ def _real_name(candidate: str) -> str | None:
 
 
 def _speech(text: str, end: int) -> tuple[bool, str | None, int]:
-    verb = _SPEECH_AFTER.match(text[end:])
+    verb = _SPEECH_AFTER.match(text, end)
     if not verb:
         return False, None, end
-    after = end + verb.end()
-    quote = _QUOTE.match(text[after:])
+    after = verb.end()
+    quote = _QUOTE.match(text, after)
     if quote:
-        return True, quote.group("quote").strip(), after + quote.end()
+        return True, quote.group("quote").strip(), quote.end()
     return True, None, after
 
 
@@ -144,6 +147,7 @@ def find_people(text: str) -> list[PersonMention]:
     found: list[PersonMention] = []
     taken: list[tuple[int, int]] = []
     for m in _HONORIFIC.finditer(text):
+        check()
         name = _real_name(m.group("name"))
         if name is None or name != m.group("name"):
             continue
@@ -153,8 +157,10 @@ def find_people(text: str) -> list[PersonMention]:
         quoted, quote, end = _speech(text, title_end)
         found.append(PersonMention(name, title, quoted, quote, m.start(), max(end, title_end)))
         taken.append((m.start(), title_end))
+    claimed = Spans(taken)
     for m in _TITLE_FIRST.finditer(text):
-        if any(s <= m.start() < e for s, e in taken):
+        check()
+        if claimed.holds(m.start()):
             continue
         words = m.group("name").split()
         # The name is the run's tail that starts with a surname; the rest is the title's.

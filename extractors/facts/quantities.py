@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extractors.facts.spans import Spans
+from extractors.limits import check
+
 _NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 _MAG = r"nghìn tỷ|ngàn tỷ|nghìn|ngàn|triệu|tỷ|tỉ"
 _QUANTITY = re.compile(
@@ -106,6 +109,8 @@ _WORDS_BEFORE = re.compile(r"((?:[^\s,;:.!?()“”\"]+[ \u00a0]+){1,3})$")
 _PER = re.compile(rf"\s+(?:trên|/|mỗi)\s+(?:{_NUM})\s+\w+")
 _MAX_UNIT_WORDS = 6
 _WORD = re.compile(r"[^\s,;:.!?()\[\]“”\"'‘’…]+")
+_LEADING_GAP = re.compile(r"[ \u00a0]*")
+_SPACE = re.compile(r"\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,11 +134,10 @@ def parse_number(text: str) -> float:
 
 def _unit_after(text: str, pos: int) -> tuple[str | None, int]:
     """The counted noun phrase starting at ``pos``, whole words only, and where it ends."""
-    rest = text[pos:]
-    lead = len(rest) - len(rest.lstrip(" \u00a0"))
-    if lead == 0 and rest[:1].isalpha():
+    # Offsets into ``text``, never a copy of its rest: a long text has many quantities.
+    start = _end_of(_LEADING_GAP, text, pos)
+    if start == pos and text[pos : pos + 1].isalpha():
         return None, pos  # glued to the number: "14h30"
-    start = pos + lead
     words: list[str] = []
     end = start
     cursor = start
@@ -177,8 +181,14 @@ def _compound_at(text: str, pos: int) -> str | None:
 
 
 def _next_word(text: str, pos: int) -> str:
-    match = _WORD.match(text, pos + len(text[pos:]) - len(text[pos:].lstrip()))
+    match = _WORD.match(text, _end_of(_SPACE, text, pos))
     return match.group().lower() if match else ""
+
+
+def _end_of(pattern: re.Pattern[str], text: str, pos: int) -> int:
+    """Where ``pattern`` (which may match nothing) stops matching from ``pos``."""
+    match = pattern.match(text, pos)
+    return match.end() if match else pos
 
 
 def _is_date_like(a: str, b: str, before: str) -> bool:
@@ -194,12 +204,19 @@ def _is_date_like(a: str, b: str, before: str) -> bool:
 
 
 def find_quantities(text: str, skip: list[tuple[int, int]] | None = None) -> list[Quantity]:
-    """Every quantity in ``text`` outside the ``skip`` spans (e.g. document numbers)."""
-    skip = list(skip or [])
+    """Every quantity in ``text`` outside the ``skip`` spans (e.g. document numbers).
+
+    Linear in the number of quantities: the ``skip`` spans are merged once and looked up
+    by bisection; a quantity found covers the text up to its unit's end, and as matches
+    come left to right, the furthest such end (``reach``) is all that later ones need.
+    """
+    skipped = Spans(skip or ())
+    reach = 0  # the end of the furthest quantity found so far
     found: list[Quantity] = []
     for m in _QUANTITY.finditer(text):
+        check()
         start, end = m.start(), m.end()
-        if any(s < end and start < e for s, e in skip):
+        if start < reach or skipped.overlaps(start, end):
             continue
         before = text[max(0, start - 25) : start]
         a, b, sep = m.group("a"), m.group("b"), m.group("sep")
@@ -241,7 +258,7 @@ def find_quantities(text: str, skip: list[tuple[int, int]] | None = None) -> lis
         if not pct and not mag and _YEAR.match(a) and sep is None and unit is not None:
             if _RANGE_WORD.match(unit):
                 continue
-        unit, unit_end = _rate(text, unit, unit_end, skip)
+        unit, unit_end = _rate(text, unit, unit_end)
         q = _QUALIFIER.search(before)
         qualifier = _QUALIFIER_CODES[q.group(1).lower()] if q else "="
         phrase_start = start - (len(before) - q.start(1)) if q else start
@@ -257,7 +274,7 @@ def find_quantities(text: str, skip: list[tuple[int, int]] | None = None) -> lis
                 end=unit_end,
             )
         )
-        skip.append((start, unit_end))
+        reach = max(reach, unit_end)
     return found
 
 
@@ -274,16 +291,16 @@ def _follows_name(text: str, start: int) -> bool:
     if any(w.lower() in _STOP_WORDS or w.lower() in _QUALIFIER_CODES for w in words):
         return False
     capitals = [w[:1].isupper() for w in words]
-    head = text[: start - len(match.group(0))].rstrip()
-    sentence_start = not head or head[-1] in '.!?:;“"\n'
+    head = start - len(match.group(0))  # the last character before the words, spaces aside
+    while head > 0 and text[head - 1].isspace():
+        head -= 1
+    sentence_start = head == 0 or text[head - 1] in '.!?:;“"\n'
     if sentence_start and len(words) == len(match.group(1).split()):
         capitals[0] = capitals[0] and len(capitals) > 1 and capitals[1]
     return any(capitals)
 
 
-def _rate(
-    text: str, unit: str | None, end: int, skip: list[tuple[int, int]]
-) -> tuple[str | None, int]:
+def _rate(text: str, unit: str | None, end: int) -> tuple[str | None, int]:
     """'5,6 ca trên 100.000 dân': the denominator belongs to the unit, not a new quantity."""
     if unit is None or unit == "%":
         return unit, end
@@ -291,5 +308,4 @@ def _rate(
     if not match:
         return unit, end
     new_end = match.end()
-    skip.append((end, new_end))
     return text[end - len(unit) : new_end], new_end

@@ -1,7 +1,8 @@
 """Faults the sample portal can be told to show, from tests: errors, throttling, slow
-answers, broken deliveries (resets, truncation, trickling, wrong charsets, redirect
-loops, offsite redirects, huge pages, gzip bombs, non-HTML and empty answers) and
-robots.txt rules. Switched on and off at run time, thread-safe.
+answers, broken deliveries (resets, truncation with and without a length, cut chunked
+streams, trickling, wrong charsets, invalid bytes, redirect loops, offsite redirects,
+huge pages, gzip bombs, non-HTML and empty answers), soft errors (a 200 maintenance page
+or login wall) and robots.txt rules. Switched on and off at run time, thread-safe.
 
 This module owns what a fault is and the payloads it serves; ``server`` puts them on
 the wire.
@@ -23,18 +24,32 @@ SLOW = "slow"  # headers, then the body in SLOW_CHUNK-byte pieces, ``delay`` s b
 WRONG_CHARSET = "charset"  # the normal body, declared as ISO-8859-1
 REDIRECT_LOOP = "redirect-loop"  # 302 to the same path with ?loop=N+1, forever
 OFFSITE = "offsite"  # 302 to the same path on OFFSITE_ORIGIN
+OTHER_PORT = "other-port"  # 302 to the same path on the same host, the next port up
 HUGE = "huge"  # a 200 HTML page of HUGE_SIZE bytes
 GZIP_BOMB = "gzip-bomb"  # a small gzip body that inflates to GZIP_BOMB_SIZE bytes
 NOT_HTML = "not-html"  # a 200 application/pdf
 EMPTY = "empty"  # a 200 text/html with no body
+MAINTENANCE = "maintenance"  # a 200 "Service Unavailable" page instead of the page
+LOGIN_WALL = "login-wall"  # a 200 sign-in form instead of the page
+CUT_BY_CLOSE = "cut-by-close"  # no Content-Length, half the body, then the connection closes
+CUT_CHUNKED = "cut-chunked"  # chunked, half the body in one chunk, closed without the last
+INVALID_BYTES = "invalid-bytes"  # the normal page with INVALID_COUNT bytes that are not UTF-8
+DEEP = "deep"  # the normal page with its body inside DEEP_LEVELS nested <div>s
 KINDS = frozenset(
     {
+        DEEP,
+        MAINTENANCE,
+        LOGIN_WALL,
+        CUT_BY_CLOSE,
+        CUT_CHUNKED,
+        INVALID_BYTES,
         RESET,
         TRUNCATE,
         SLOW,
         WRONG_CHARSET,
         REDIRECT_LOOP,
         OFFSITE,
+        OTHER_PORT,
         HUGE,
         GZIP_BOMB,
         NOT_HTML,
@@ -43,6 +58,21 @@ KINDS = frozenset(
 )
 
 SLOW_CHUNK = 64
+INVALID_COUNT = 10
+DEEP_LEVELS = 20_000
+MAINTENANCE_PAGE = (
+    b"<!DOCTYPE html><html><head><title>Service Unavailable</title></head><body>"
+    b"<h1>Service Unavailable</h1><p>The server is temporarily unable to service your "
+    b"request due to maintenance downtime or capacity problems. Please try again later.</p>"
+    b"</body></html>"
+)
+LOGIN_PAGE = (
+    '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Cổng thông tin'
+    "</title></head><body><form method='post' action='/c/portal/login'>"
+    "<label>Tên đăng nhập <input name='login'></label>"
+    "<label>Mật khẩu <input type='password' name='password'></label>"
+    "<button>Đăng nhập</button></form></body></html>"
+).encode()
 WRONG_CHARSET_TYPE = "text/html; charset=ISO-8859-1"
 LOOP_PARAM = "loop"
 OFFSITE_ORIGIN = "http://offsite.example.invalid"
@@ -58,6 +88,7 @@ _PAGE_START = (
     b'<!DOCTYPE html>\n<html lang="vi"><head><meta charset="UTF-8">'
     b"<title>Trang rat lon</title></head><body>\n"
 )
+_TEXT = re.compile(rb">([^<>]+)<")
 _LOOP = re.compile(rf"(?:^|&){LOOP_PARAM}=(\d+)(?=&|$)")
 
 
@@ -102,6 +133,12 @@ class Faults:
         with self._lock:
             self._faults.append(fault)
 
+    def add_once(self, fault: Fault) -> None:
+        """Add ``fault`` unless a fault for the same prefix is there already."""
+        with self._lock:
+            if all(f.prefix != fault.prefix for f in self._faults):
+                self._faults.append(fault)
+
     def disallow(self, prefix: str) -> None:
         """Add a ``Disallow:`` line for every user agent to robots.txt."""
         with self._lock:
@@ -140,6 +177,33 @@ def next_loop_target(target: str) -> str:
     counter = f"{LOOP_PARAM}={int(match[1]) + 1}"
     start = match.start() + (1 if match[0].startswith("&") else 0)
     return f"{path}?{query[:start]}{counter}{query[match.end() :]}"
+
+
+def with_invalid_bytes(body: bytes, count: int = INVALID_COUNT) -> bytes:
+    """``body`` with ``count`` ASCII letters of the text of its second half (past the
+    title and lead: the body text and the footer, never a tag) turned into the byte
+    0xFF, which UTF-8 never uses."""
+    half = len(body) // 2
+    spots = [
+        i
+        for text in _TEXT.finditer(body, half)
+        for i in range(text.start(1), text.end(1))
+        if body[i : i + 1].isalpha()
+    ]
+    if not spots:
+        return body
+    step = max(1, len(spots) // count)
+    chosen = set(spots[::step][:count])
+    return bytes(0xFF if i in chosen else b for i, b in enumerate(body))
+
+
+def nested(body: bytes, levels: int = DEEP_LEVELS) -> bytes:
+    """``body`` with what its ``<body>`` holds wrapped in ``levels`` bare ``<div>``s."""
+    start = body.find(b">", body.find(b"<body")) + 1
+    end = body.rfind(b"</body>")
+    if start <= 0 or end < start:
+        return body
+    return body[:start] + b"<div>" * levels + body[start:end] + b"</div>" * levels + body[end:]
 
 
 @lru_cache(maxsize=1)

@@ -159,6 +159,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._redirect(self._origin() + faults.next_loop_target(self.path), send_body)
         elif kind == faults.OFFSITE:
             self._redirect(faults.OFFSITE_ORIGIN + self.path, send_body)
+        elif kind == faults.OTHER_PORT:
+            base = cast(PortalServer, self.server).base_url
+            host, _, port = base.rpartition(":")
+            self._redirect(f"{host}:{int(port) + 1}{self.path}", send_body)
         elif kind == faults.HUGE:
             self._send(Response(200, HTML, faults.huge_page()), send_body, validators=False)
         elif kind == faults.GZIP_BOMB:
@@ -170,6 +174,27 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(response, send_body, validators=False)
         elif kind == faults.EMPTY:
             self._send(Response(200, HTML, b""), send_body, validators=False)
+        elif kind == faults.MAINTENANCE:
+            self._send(Response(200, HTML, faults.MAINTENANCE_PAGE), send_body, validators=False)
+        elif kind == faults.LOGIN_WALL:
+            self._send(Response(200, HTML, faults.LOGIN_PAGE), send_body, validators=False)
+        elif kind == faults.DEEP:
+            response = self._normal_response()
+            response = response._replace(body=faults.nested(response.body))
+            self._send(response, send_body, validators=False)
+        elif kind == faults.INVALID_BYTES:
+            response = self._normal_response()
+            response = response._replace(body=faults.with_invalid_bytes(response.body))
+            self._send(response, send_body, validators=False)
+        elif kind in (faults.CUT_BY_CLOSE, faults.CUT_CHUNKED):
+            response = self._normal_response()
+            half = response.body[: len(response.body) // 2]
+            chunked = kind == faults.CUT_CHUNKED
+            extra = (("Transfer-Encoding", "chunked"),) if chunked else ()
+            self._send_head(response._replace(headers=response.headers + extra), length=False)
+            if send_body:
+                self._write(f"{len(half):x}\r\n".encode() + half + b"\r\n" if chunked else half)
+            self.close_connection = True
         else:  # Fault.__post_init__ lets no other kind through
             raise AssertionError(f"unhandled fault kind {kind!r}")
 
@@ -207,9 +232,10 @@ class _Handler(BaseHTTPRequestHandler):
         if send_body and response.status != 304:
             self._write(response.body)
 
-    def _send_head(self, response: Response, etag: str | None = None) -> None:
+    def _send_head(self, response: Response, etag: str | None = None, length: bool = True) -> None:
         """Record the request, then send the status line and headers of ``response``
-        (its Content-Type and full Content-Length unless it is a 304)."""
+        (its Content-Type and, with ``length``, its full Content-Length, unless it is a
+        304)."""
         self.portal.record(self.command, self.path, response.status)
         self.send_response(response.status)
         if etag is not None:
@@ -218,7 +244,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         if response.status != 304:
             self.send_header("Content-Type", response.content_type)
-            self.send_header("Content-Length", str(len(response.body)))
+            if length:
+                self.send_header("Content-Length", str(len(response.body)))
         self.send_header("Liferay-Portal", LIFERAY_HEADER)
         self.end_headers()
 
