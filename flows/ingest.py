@@ -14,7 +14,7 @@ from typing import TypeVar
 import duckdb
 import httpx
 
-from flows.http import Fetched, FetchError, fetch
+from flows.http import HTML_MEDIA, Fetched, FetchError, fetch
 from flows.parsing import ParseJob, parse_all
 from flows.politeness import Politeness
 from flows.safety import HostGuard
@@ -24,7 +24,6 @@ from storage.rows import ArticleRows, article_rows
 from storage.warehouse import record_failures, save_bodies, save_pages, save_rows
 
 BATCH_SIZE = 100  # article pages fetched, parsed and saved together
-HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 # A page under this share of what a source's article pages usually weigh is not one.
 SHORT_SHARE = 0.25
 
@@ -177,7 +176,7 @@ def _fetch_one(
         return page, None, Failure(url, source.name, "fetch", exc.reason, exc.status)
     page = fetched.page(source.name, "article")
     media = (fetched.content_type or "").split(";")[0].strip().lower()
-    if media and media not in HTML_TYPES:
+    if media and media not in HTML_MEDIA:
         # A PDF or an image linked as an article: recorded, never retried.
         reason = f"not an HTML page ({media})"
         return page, fetched, Failure(url, source.name, "skip", reason, fetched.status)
