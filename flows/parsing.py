@@ -80,6 +80,7 @@ def parse_one(job: ParseJob) -> Article | str:
         return too_slow(job.parse_timeout)
 
 
+ALARM_REPEAT = 0.05  # seconds between alarms once a page is past its limit
 _alarm_armed = False  # whether SIGALRM now means "this page is past its limit"
 
 
@@ -102,7 +103,9 @@ def parse_one_alarmed(job: ParseJob) -> Article | str:
     try:
         try:
             _alarm_armed = True
-            signal.setitimer(signal.ITIMER_REAL, job.parse_timeout)
+            # Repeating: an alarm whose exception is swallowed (raised inside a garbage
+            # collector callback, say) rings again until the page is interrupted.
+            signal.setitimer(signal.ITIMER_REAL, job.parse_timeout, ALARM_REPEAT)
             return parse_one(job)
         finally:
             _alarm_armed = False  # an alarm handled from here on raises nothing
