@@ -3,7 +3,7 @@
     python -m bench.crawl [--articles 10000] [--concurrency 16] [--quick] [--no-profile]
 
 The sample portal (``--articles`` articles over max(90, N // 20) days up to 2026-11-20)
-is served by ``python -m flows.sample_portal`` in a process of its own, started afresh
+is served by ``python -m sample_portal`` in a process of its own, started afresh
 for each side so that each side's portal CPU time is its own (/proc/<pid>/stat).
 
 - **bare**: a script of this module, in a fresh process: ``httpx.AsyncClient`` with an
@@ -52,8 +52,8 @@ from bench.portal_process import (
     py_spy,
     warm_prefect_home,
 )
-from flows.sample_portal import SamplePortal
-from flows.sample_portal.urls import listing_path
+from sample_portal import SamplePortal
+from sample_portal.urls import listing_path
 
 PROFILE = "liferay-6.2"
 PARTS = ("portal", "fetch", "parse", "load", "orchestration", "other")
@@ -265,7 +265,8 @@ class Profile:
 
 
 def _package(frame: str) -> str:
-    """ "fetch (flows/http.py:150)" -> "flows"; "recv_into (socket.py:9)" -> "socket.py"."""
+    """The package of a frame: "fetch (flows/crawling/client.py:150)" -> "flows",
+    "recv_into (socket.py:9)" -> "socket.py"."""
     location = frame.rsplit(" (", 1)[-1]
     path = location.rsplit(":", 1)[0]
     return path.split("/", 1)[0] if "/" in path else path

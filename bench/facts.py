@@ -69,8 +69,8 @@ def load_cases() -> list[dict[str, Any]]:
 def pages(shared: Path, count: int) -> list[tuple[bytes, str]]:
     """Vietnamese article pages (facts run on Vietnamese text only): ``count`` pages of the
     sample portal, plus the seed and VnExpress pages when ../shared is there."""
-    from flows.sample_portal import PortalConfig, SamplePortal
-    from flows.sample_portal.render import article_page
+    from sample_portal import PortalConfig, SamplePortal
+    from sample_portal.render import article_page
 
     portal = SamplePortal(PortalConfig(count=count, end=date(2026, 11, 20)))
     found = []

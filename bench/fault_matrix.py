@@ -28,8 +28,8 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from flows.sample_portal import Fault, PortalConfig, SamplePortal
-from flows.sample_portal import faults as kinds
+from sample_portal import Fault, PortalConfig, SamplePortal
+from sample_portal import faults as kinds
 
 PAGES_PER_FAULT = 2
 PORTAL = PortalConfig(count=40, end=date(2026, 11, 20))

@@ -35,7 +35,7 @@ from bench.portal_process import (
     portal_config,
     warm_prefect_home,
 )
-from flows.sample_portal import SamplePortal
+from sample_portal import SamplePortal
 
 PROGRESS = re.compile(r": (\d+)/(\d+) pages fetched")
 

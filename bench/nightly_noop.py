@@ -46,8 +46,8 @@ from bench.portal_process import (
     warm_prefect_home,
     write_sources,
 )
-from flows.sample_portal import SamplePortal
-from flows.sample_portal.portal import RequestRecord
+from sample_portal import SamplePortal
+from sample_portal.portal import RequestRecord
 
 IMPORT_ONLY = "import prefect; from flows.nightly import nightly"
 FRONT = "/"  # the sample portal's home page: every listing's newest titles

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the flow child imports no more than the flow needs
-    from flows.sample_portal import PortalConfig, SamplePortal
+    from sample_portal import PortalConfig, SamplePortal
 
 ROOT = Path(__file__).resolve().parents[1]
 END = date(2026, 11, 20)
@@ -47,7 +47,7 @@ def portal_days(count: int) -> int:
 
 
 def portal_config(count: int) -> PortalConfig:
-    from flows.sample_portal import PortalConfig
+    from sample_portal import PortalConfig
 
     return PortalConfig(count=count, days=portal_days(count), end=END)
 
@@ -106,7 +106,7 @@ def _rusage_cpu(usage: resource.struct_rusage) -> float:
 
 
 class PortalProcess:
-    """``python -m flows.sample_portal`` on a free port, for the life of a ``with`` block.
+    """``python -m sample_portal`` on a free port, for the life of a ``with`` block.
 
     ``base_url`` is read from the line it prints; ``cpu()`` is its CPU time so far.
     """
@@ -118,7 +118,7 @@ class PortalProcess:
         self.base_url = ""
 
     def __enter__(self) -> PortalProcess:
-        command = [sys.executable, "-m", "flows.sample_portal", "--port", "0"]
+        command = [sys.executable, "-m", "sample_portal", "--port", "0"]
         command += ["--count", str(self.count), "--end", END.isoformat()]
         command += ["--days", str(self.days)]
         self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)

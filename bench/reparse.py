@@ -9,13 +9,13 @@ and saved as a crawl saves it (``save_bodies``, ``save_pages``, ``save_rows``,
 stale, as after an extractor upgrade that changes every article, so that a reparse
 rewrites each one; ``--unchanged`` keeps them, and a reparse only compares.
 
-Each run gets a fresh copy of that file and calls ``flows.reparse.reparse(con,
+Each run gets a fresh copy of that file and calls ``flows.ingest.reparse.reparse(con,
 sources_file=..., workers=W)`` for W = 1 and 2 in this process, timed from the call to
 its return (the parsing pool's start-up included; the pool is closed after each run). With
 ``--rounds`` above 1 the order alternates and medians are reported. Target: two workers
 at least 1.7 x the pages/s of one.
 
-Each run's time is also split by the functions ``flows.reparse`` calls (wrapped with
+Each run's time is also split by the functions ``flows.ingest.reparse`` calls (wrapped with
 timers for the run, without editing it): reading the archive (``archived_pages``),
 parsing (``submit_all`` and the wait for its ``result()``; ``parse_all`` in versions
 before it) and saving (``save_rows``, ``record_failures``). With one worker, parsing
@@ -49,8 +49,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.portal_process import portal_config, tree_cpu_seconds, write_sources
-from flows.sample_portal import SamplePortal
-from flows.sample_portal.routes import respond
+from sample_portal import SamplePortal
+from sample_portal.routes import respond
 
 BASE_URL = "http://127.0.0.1:8765"
 SOURCE = "sample"
@@ -60,7 +60,7 @@ BUILD_BATCH = 500
 
 def build(db: Path, portal: SamplePortal) -> dict[str, int]:
     """Render, extract and save every article page of ``portal`` into ``db``."""
-    from flows.parsing import ParseJob, close_pools, default_workers, parse_all
+    from flows.ingest.parsing import ParseJob, close_pools, default_workers, parse_all
     from storage.records import Failure, Page
     from storage.warehouse import (
         connect,
@@ -123,7 +123,7 @@ def make_stale(db: Path) -> None:
 
 
 def has_workers() -> bool:
-    from flows.reparse import reparse
+    from flows.ingest.reparse import reparse
 
     return "workers" in inspect.signature(reparse).parameters
 
@@ -160,9 +160,9 @@ class TimedParsing:
 
 @contextmanager
 def timed_phases() -> Iterator[dict[str, float]]:
-    """Wrap the functions ``flows.reparse`` calls with timers for a block; yields the
+    """Wrap the functions ``flows.ingest.reparse`` calls with timers for a block; yields the
     seconds by phase."""
-    import flows.reparse as module
+    import flows.ingest.reparse as module
 
     seconds: dict[str, float] = {}
     originals: dict[str, Callable[..., Any]] = {}
@@ -213,8 +213,8 @@ def run_once(base: Path, workdir: Path, sources: Path, workers: int) -> Run:
     """``reparse(con, workers=workers)`` on a fresh copy of ``base``."""
     from dataclasses import asdict
 
-    from flows.parsing import close_pools
-    from flows.reparse import reparse
+    from flows.ingest.parsing import close_pools
+    from flows.ingest.reparse import reparse
     from storage.packs import copy_warehouse
     from storage.warehouse import connect
 
@@ -304,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
         verdict = "met" if speedup >= 1.7 else "MISSED"
         print(f"\nSpeed-up, 2 workers / 1: **{speedup:.2f} x** (target >= 1.7: {verdict})")
     else:
-        print("\nSpeed-up: pending (flows.reparse.reparse has no `workers` parameter yet)")
+        print("\nSpeed-up: pending (flows.ingest.reparse.reparse has no `workers` parameter yet)")
     print("\nWhere each run's time went (s; timers around the functions reparse calls):\n")
     print("| workers | read archive | parse | save | other | total |")
     print("|---|---|---|---|---|---|")

@@ -11,7 +11,7 @@ baseline in the same run. ``sql``, ``failures`` and ``backfill --status`` (measu
 ``bulletin backfill --help`` offers it) read a small warehouse made first (40 articles, 3
 failures); ``extract`` parses one sample-portal article page saved to a file. One more
 run of each under ``-X importtime`` tells whether it imported Prefect (none may: see
-``flows/cli.py``) and which top-level imports cost the most.
+``bulletin/cli/__init__.py``) and which top-level imports cost the most.
 """
 
 from __future__ import annotations
@@ -72,8 +72,8 @@ def make_warehouse(path: Path) -> None:
 
 def make_page(path: Path) -> str:
     """One sample-portal article page written to ``path``; returns its URL."""
-    from flows.sample_portal import PortalConfig, SamplePortal
-    from flows.sample_portal.render import article_page
+    from sample_portal import PortalConfig, SamplePortal
+    from sample_portal.render import article_page
 
     portal = SamplePortal(PortalConfig(count=5, end=date(2026, 11, 20)))
     article = portal.articles[0]

@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup, Tag
 
 from extractors.blocks import text_of
 from extractors.body import read_body
+from extractors.css import select_ordered
 from extractors.dates import DEFAULT_TZ, parse_vn_datetime, to_tz
 from extractors.decoding import decode_page, legacy_encoding
 from extractors.document import Document, parse_document, unwrap_all
@@ -24,7 +25,6 @@ from extractors.fields import (
 )
 from extractors.profiles import Profile, detect_article_profile, get_profile
 from extractors.records import Article
-from extractors.select import select_ordered
 from extractors.soft_errors import soft_error
 from extractors.text import clean
 

@@ -10,6 +10,7 @@ from extractors import generic
 from extractors.attachments import extract_attachments
 from extractors.blocks import Block, blocks, text_of
 from extractors.bylines import Byline, is_cms_account, parse_byline, take_closing_byline
+from extractors.css import is_decomposed, select_first, select_ordered
 from extractors.document import Document
 from extractors.errors import ExtractionError
 from extractors.figures import extract_figures
@@ -22,7 +23,6 @@ from extractors.profiles import (
     is_related_heading,
 )
 from extractors.records import Attachment, Figure
-from extractors.select import is_decomposed, select_first, select_ordered
 
 MAX_LINK_DENSITY = 0.5  # generic bodies: paragraphs mostly made of links are menus
 SPARE_SHARE = 0.5  # generic bodies: boilerplate selectors spare what holds this much text

@@ -10,10 +10,10 @@ from typing import Any
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from extractors.blocks import text_of
+from extractors.css import select_all, select_first, select_ordered
 from extractors.dates import parse_vn_datetime
 from extractors.document import Document, json_ld_objects
 from extractors.profiles import GENERIC, Profile
-from extractors.select import select_all, select_first, select_ordered
 from extractors.text import clean, is_vietnamese
 from extractors.urls import absolute
 

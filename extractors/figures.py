@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 from bs4 import Tag
 
 from extractors.blocks import alignment, blocks, text_of
+from extractors.css import is_decomposed
 from extractors.records import Figure
-from extractors.select import is_decomposed
 from extractors.text import clean
 from extractors.urls import absolute
 

@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from extractors.attrs import class_list
-from extractors.select import is_decomposed, page_index
+from extractors.css import is_decomposed, page_index
 
 STRUCTURAL_NOISE = frozenset({"nav", "header", "footer", "aside", "form", "menu", "dialog"})
 # Class or id words of page furniture, always pruned unless they hold much of the article.

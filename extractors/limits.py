@@ -4,7 +4,7 @@ The caller sets the limit (``time_limit``) around ``extract``; the loops whose w
 with the page (facts over each quantity, document and official found) call ``check``,
 which raises ``ParseTimeout`` once the limit is past. This is the second line: it cannot
 interrupt work in C (lxml building the tree), which is why the parsing processes also arm
-a real timer (``flows.parsing``). The limit is per thread: parsing threads do not share it.
+a real timer (``flows.ingest.parsing``). The limit is per thread: parsing threads do not share it.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from extractors.article import open_document
 from extractors.attachments import ATTACHMENT_KINDS
 from extractors.attrs import class_list
 from extractors.blocks import text_of
+from extractors.css import select_first
 from extractors.dates import DEFAULT_TZ, parse_vn_datetime, to_tz
 from extractors.decoding import decode
 from extractors.document import Document
@@ -28,7 +29,6 @@ from extractors.profiles import (
     get_profile,
 )
 from extractors.records import Listing, ListingItem
-from extractors.select import select_first
 from extractors.soft_errors import soft_error
 from extractors.text import clean
 from extractors.urls import absolute, extension

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bs4 import BeautifulSoup
 
-from extractors.select import any_matches, select_any, select_ordered
+from extractors.css import any_matches, select_any, select_ordered
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 import duckdb
 from prefect import flow
 
-from flows.ledger import DEFAULT_BATCH_DAYS, days_between
+from flows.ingest.days import DEFAULT_BATCH_DAYS, days_between
 from flows.pipeline import Plan, run_ingest
 from flows.runners import task_runner
 from flows.sources import Source
-from storage.partitions import successful_days
+from storage.ledger import successful_days
 
 
 def backfill_plan(

@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 import duckdb
 from prefect import flow
 
-from flows.ledger import day_of, days_between
+from flows.ingest.days import day_of, days_between
 from flows.pipeline import MAX_ATTEMPTS, Plan, run_ingest
 from flows.runners import task_runner
 from flows.sources import Source
-from storage.partitions import earliest_unsettled_day
+from storage.ledger import earliest_unsettled_day
 from storage.warehouse import last_success_started_at
 
 # Re-read a day before the last successful run, for pages dated late or edited.

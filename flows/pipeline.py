@@ -26,21 +26,21 @@ from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.discover import Archived, Discovery, discover
-from flows.health import UnhealthySources, problems
-from flows.http import USER_AGENT, make_client
-from flows.ingest import Batch, chunks, fetch_pages, parse_pages, save_batch
-from flows.ledger import DEFAULT_BATCH_DAYS, GroupsSaved, day_batches, day_of, outcomes
-from flows.parsing import close_pools, default_workers, listing_parser
-from flows.politeness import Politeness
-from flows.progress import Progress, report
-from flows.reaper import is_running, this_process
-from flows.safety import HostGuard
+from bulletin.cli.reaper import is_running, this_process
+from flows.crawling.client import USER_AGENT, make_client
+from flows.crawling.discover import Archived, Discovery, discover
+from flows.crawling.guard import HostGuard
+from flows.crawling.politeness import Politeness
+from flows.ingest.days import DEFAULT_BATCH_DAYS, GroupsSaved, day_batches, day_of, outcomes
+from flows.ingest.health import UnhealthySources, problems
+from flows.ingest.parsing import close_pools, default_workers, listing_parser
+from flows.ingest.progress import Progress, report
+from flows.ingest.steps import Batch, chunks, fetch_pages, parse_pages, save_batch
 from flows.sources import Source, Sources, load_sources
-from flows.writer import warehouse_slot
+from flows.warehouse_slot import warehouse_slot
 from storage.health import nothing_new_streak, record_source_counts
+from storage.ledger import record_days
 from storage.packs import Packed
-from storage.partitions import record_days
 from storage.records import Failure, LoadCounts, Page
 from storage.warehouse import (
     MAX_ATTEMPTS,
@@ -195,7 +195,7 @@ def run_ingest(
     The warehouse is written in short transactions (``storage.warehouse.writing``) and
     closed between them, so that readers (`bulletin sql`) and another run get in. Under
     a Prefect API the run holds the warehouse's global concurrency slot throughout
-    (``flows.writer``).
+    (``flows.warehouse_slot``).
     """
     with warehouse_slot():
         return _run(flow_name, source_names, plan_for, db, sources_file, date_from, date_to)

@@ -1,5 +1,5 @@
 """Where a flow's tasks run: threads in the flow's process by default (parsing then uses
-every core through ``flows.parsing``), or a Dask cluster when ``$BULLETIN_DASK_ADDRESS``
+every core through ``flows.ingest.parsing``), or a Dask cluster when ``$BULLETIN_DASK_ADDRESS``
 names one (``local`` starts a LocalCluster of ``$BULLETIN_DASK_WORKERS`` processes).
 
 Dask needs the optional extra ``bulletin[dask]`` (prefect-dask) and a Prefect API the

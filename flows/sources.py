@@ -18,10 +18,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from bulletin.errors import SourcesError
 from extractors.profiles import PROFILES
-from flows.errors import SourcesError
-from flows.origins import normalized_origin
-from flows.timeouts import DEFAULT_TIMEOUTS, Timeouts
+from flows.crawling.origins import normalized_origin
+from flows.crawling.timeouts import DEFAULT_TIMEOUTS, Timeouts
 
 __all__ = ["Source", "Sources", "SourcesError", "load_sources", "default_sources_path"]
 
@@ -94,7 +94,7 @@ class Source:
     def hosts(self) -> frozenset[str]:
         """Every origin the source's requests may go to (redirects included): those of
         its base URL, listings and front page, and its ``allowed_hosts`` as written (see
-        ``flows.origins.allowed_origins`` for what a bare host allows)."""
+        ``flows.crawling.origins.allowed_origins`` for what a bare host allows)."""
         urls = (self.base_url, *self.listing_urls, *filter(None, [self.front_url]))
         named = {normalized_origin(u) for u in urls}
         return frozenset(named | {h.lower() for h in self.allowed_hosts})

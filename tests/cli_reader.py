@@ -15,7 +15,7 @@ def count_articles(db: Path) -> tuple[float, subprocess.CompletedProcess[str]]:
         [
             sys.executable,
             "-m",
-            "flows.cli",
+            "bulletin.cli",
             "sql",
             "--db",
             str(db),

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from flows.sample_portal import SamplePortal
+    from sample_portal import SamplePortal
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -43,7 +43,7 @@ PORTAL_END = date(2026, 11, 20)
 @pytest.fixture(scope="session")
 def portal() -> Iterator[tuple[SamplePortal, str]]:
     """The default sample portal (60 articles over 90 days up to PORTAL_END) on 127.0.0.1."""
-    from flows.sample_portal import PortalConfig, SamplePortal
+    from sample_portal import PortalConfig, SamplePortal
 
     sample = SamplePortal(PortalConfig(end=PORTAL_END))
     with sample.serve(host="127.0.0.1", port=0) as base_url:

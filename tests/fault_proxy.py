@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from flows.sample_portal.faults import LOGIN_PAGE, MAINTENANCE_PAGE
+from sample_portal.faults import LOGIN_PAGE, MAINTENANCE_PAGE
 
 HTTP_500 = "500"
 HTTP_503 = "503"

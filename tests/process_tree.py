@@ -1,6 +1,6 @@
 """The processes a command started, from /proc, for tests that kill commands and must
 leave nothing running: what is below a process (``tree``, ``living``: the watcher's own
-look at /proc, ``flows.reaper``), a process group, what each one is, and ending them
+look at /proc, ``bulletin.cli.reaper``), a process group, what each one is, and ending them
 all."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import subprocess
 import time
 from pathlib import Path
 
-from flows.reaper import alive as living
-from flows.reaper import descendants as tree
+from bulletin.cli.reaper import alive as living
+from bulletin.cli.reaper import descendants as tree
 
 PROC = Path("/proc")
 
@@ -65,7 +65,7 @@ def kind(pid: int) -> str:
         return "pool worker" if "forkserver" in parent else "fork server"
     if "resource_tracker" in line:
         return "resource tracker"
-    if "flows.reaper" in line:
+    if "bulletin.cli.reaper" in line:
         return "reaper"
     return "other"
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from bulletin.cli import main
 from extractors.records import Article, Figure
-from flows.cli import main
 from storage.warehouse import connect, save_articles
 
 ICT = timezone(timedelta(hours=7))
@@ -91,7 +91,7 @@ def test_commands_that_run_no_flow_do_not_import_prefect(db: Path, tmp_path: Pat
     )
     code = (
         "import sys\n"
-        "from flows.cli import main\n"
+        "from bulletin.cli import main\n"
         f"main(['sql', '--db', {str(db)!r}, 'SELECT 1'])\n"
         f"main(['extract', {str(page)!r}])\n"
         f"main(['failures', '--db', {str(db)!r}])\n"
@@ -110,7 +110,16 @@ def test_extract_seed_json_matches_the_gold(shared_dir: Path) -> None:
     gold = json.loads((shared_dir / "gold" / "seed-vo-nhai.json").read_text(encoding="utf-8"))
     page = shared_dir / "corpus" / "seed" / "vo-nhai-nghi-quyet-35.html"
     out = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "extract", str(page), "--url", gold["url"], "--json"],
+        [
+            sys.executable,
+            "-m",
+            "bulletin.cli",
+            "extract",
+            str(page),
+            "--url",
+            gold["url"],
+            "--json",
+        ],
         capture_output=True,
         text=True,
         check=True,

@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from flows.discover import discover
-from flows.http import USER_AGENT, fetch, make_client
-from flows.ingest import fetch_articles
-from flows.politeness import Politeness
-from flows.sample_portal import Fault, PortalConfig, SamplePortal
+from flows.crawling.client import USER_AGENT, fetch, make_client
+from flows.crawling.discover import discover
+from flows.crawling.politeness import Politeness
+from flows.ingest.steps import fetch_articles
 from flows.sources import Source
+from sample_portal import Fault, PortalConfig, SamplePortal
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 

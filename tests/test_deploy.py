@@ -26,7 +26,7 @@ import duckdb
 import httpx
 import pytest
 
-from flows.sample_portal import PortalConfig, SamplePortal
+from sample_portal import PortalConfig, SamplePortal
 
 if TYPE_CHECKING:
     from prefect.client.orchestration import SyncPrefectClient

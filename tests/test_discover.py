@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from flows.discover import Archived, discover
-from flows.http import make_client
+from flows.crawling.client import make_client
+from flows.crawling.discover import Archived, discover
 from flows.sources import Source, load_sources
 from storage.errors import StorageError
 

@@ -15,8 +15,8 @@ import duckdb
 import pytest
 from cli_reader import count_articles
 
+from bulletin.cli import main
 from flows.backfill import backfill
-from flows.cli import main
 from flows.nightly import nightly
 
 pytestmark = pytest.mark.slow
@@ -319,7 +319,7 @@ def test_reparse_from_the_archive_with_the_network_disabled(
 ) -> None:
     import httpx
 
-    from flows.reparse import reparse
+    from flows.ingest.reparse import reparse
     from storage.warehouse import connect
 
     sample, base_url = portal
@@ -363,7 +363,7 @@ def test_reparse_from_the_archive_with_the_network_disabled(
 
     # A new extractor version whose output differs: every article is rewritten, with the
     # version that produced it, and the fetch log is left as it was.
-    import flows.parsing
+    import flows.ingest.parsing
     import storage.rows
     from extractors import extract
 
@@ -371,7 +371,7 @@ def test_reparse_from_the_archive_with_the_network_disabled(
         article = extract(*args, **kwargs)
         return replace(article, title=article.title + " (v9)")
 
-    monkeypatch.setattr(flows.parsing, "extract", upgraded)
+    monkeypatch.setattr(flows.ingest.parsing, "extract", upgraded)
     monkeypatch.setattr(storage.rows, "EXTRACTOR_VERSION", "9.9.9")
     counts = reparse(con, sources_file=str(sources), workers=1)  # in this process
     assert (counts.updated, counts.unchanged, counts.new) == (58, 0, 0)
@@ -430,7 +430,7 @@ def test_under_a_prefect_api_a_run_waits_for_the_warehouse_slot(
     from prefect.client.orchestration import get_client
     from prefect.concurrency.sync import concurrency
 
-    from flows.writer import WAREHOUSE_LIMIT, warehouse_slot
+    from flows.warehouse_slot import WAREHOUSE_LIMIT, warehouse_slot
 
     _, base_url = portal
     sources = write_sources(tmp_path, base_url)

@@ -11,7 +11,7 @@ import pytest
 
 from extractors import ExtractionError, Listing, ListingItem, parse_listing
 from extractors.feeds import ENTITIES_REFUSED, looks_like_feed, parse_feed
-from flows.sample_portal import PortalConfig, SamplePortal
+from sample_portal import PortalConfig, SamplePortal
 
 ICT = timezone(timedelta(hours=7))
 JST = timezone(timedelta(hours=9))

@@ -9,9 +9,9 @@ import soupsieve
 from bs4 import BeautifulSoup
 
 from extractors import extract
+from extractors.css import select_all, select_ordered
 from extractors.dates import parse_vn_datetime
 from extractors.document import strip_early
-from extractors.select import select_all, select_ordered
 
 ICT = timezone(timedelta(hours=7))
 URL = "https://news.example.org/story"

@@ -10,9 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.health import UnhealthySources, problems
+from flows.ingest.health import UnhealthySources, problems
 from flows.nightly import nightly
-from flows.sample_portal import Fault, PortalConfig, SamplePortal
+from sample_portal import Fault, PortalConfig, SamplePortal
 from storage.health import nothing_new_streak, record_source_counts
 from storage.warehouse import connect
 

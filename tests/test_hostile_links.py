@@ -16,12 +16,12 @@ from hypothesis import strategies as st
 
 from extractors import Article, parse_listing
 from extractors.urls import absolute
-from flows.discover import Discovery, discover
-from flows.http import Fetched, FetchError, fetch, make_client
-from flows.ingest import fetch_articles
-from flows.safety import HostGuard
+from flows.crawling.client import Fetched, FetchError, fetch, make_client
+from flows.crawling.discover import Discovery, discover
+from flows.crawling.guard import HostGuard
+from flows.crawling.urls import MalformedURL, canonical_url, check_url
+from flows.ingest.steps import fetch_articles
 from flows.sources import Source
-from flows.urls import MalformedURL, canonical_url, check_url
 from storage.records import Failure
 
 BASE = "http://portal.test"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from flows.http import USER_AGENT, FetchError, fetch, make_client
+from flows.crawling.client import USER_AGENT, FetchError, fetch, make_client
 
 
 def client_for(responses: list[httpx.Response | Exception]) -> tuple[httpx.Client, list[str]]:

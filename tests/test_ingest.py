@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from flows.http import make_client
-from flows.ingest import fetch_articles, fetch_pages, parse_pages
+from flows.crawling.client import make_client
+from flows.ingest.steps import fetch_articles, fetch_pages, parse_pages
 from flows.sources import Source
 from storage.records import Failure
 

@@ -18,7 +18,7 @@ import pytest
 from cli_reader import count_articles
 from process_tree import end_all, tree, wait_gone
 
-from flows.sample_portal import PortalConfig, SamplePortal
+from sample_portal import PortalConfig, SamplePortal
 
 pytestmark = pytest.mark.slow
 
@@ -75,7 +75,7 @@ def bulletin(args: list[str], db: Path, sources: Path, home: Path) -> subprocess
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
     }
     env.pop("PREFECT_API_URL", None)
-    command = [sys.executable, "-m", "flows.cli", *args]
+    command = [sys.executable, "-m", "bulletin.cli", *args]
     command += ["--db", str(db), "--sources", str(sources)]
     process = subprocess.Popen(
         command,

@@ -10,10 +10,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from bulletin.cli import main
 from flows.backfill import backfill
-from flows.cli import main
-from flows.ledger import GroupsSaved
-from flows.sample_portal import Fault, PortalConfig, SamplePortal
+from flows.ingest.days import GroupsSaved
+from sample_portal import Fault, PortalConfig, SamplePortal
 from storage.records import Failure
 
 pytestmark = pytest.mark.slow

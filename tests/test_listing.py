@@ -168,8 +168,8 @@ def test_the_liferay_page_menu_is_cut_before_parsing_and_nothing_is_lost() -> No
     from datetime import date
 
     from extractors.profiles import LIFERAY_62, cut_listing_markup
-    from flows.sample_portal import PortalConfig, SamplePortal
-    from flows.sample_portal.routes import respond
+    from sample_portal import PortalConfig, SamplePortal
+    from sample_portal.routes import respond
 
     portal = SamplePortal(PortalConfig(count=2000, days=200, end=date(2026, 11, 20)))
     target = "/kinh-te?p_p_id=101&_101_cur=7&_101_delta=10"

@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 
 from extractors import parse_listing
-from flows.discover import discover
-from flows.http import make_client
+from flows.crawling.client import make_client
+from flows.crawling.discover import discover
 from flows.sources import load_sources
 from storage.records import Failure
 from storage.warehouse import clear_failures, record_failures, writing

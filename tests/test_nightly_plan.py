@@ -12,7 +12,7 @@ import pytest
 from flows.nightly import OVERLAP, nightly_plan
 from flows.pipeline import Plan
 from flows.sources import Source
-from storage.partitions import DayOutcome, record_days
+from storage.ledger import DayOutcome, record_days
 from storage.warehouse import finish_run, start_run, writing
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -1,6 +1,6 @@
 """A ``bulletin backfill`` whose main process alone is killed (SIGKILL: no exit handler
 runs) leaves nothing running: not Prefect's temporary server, not the parsing pool, not
-its reaper (``flows.reaper``). A command that ends normally has its reaper end too, and
+its reaper (``bulletin.cli.reaper``). A command that ends normally has its reaper end too, and
 kill nothing."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pytest
 from process_tree import describe, end_all, kind, living, tree, wait_gone
 from test_kill import FIRST, LAST, bulletin
 
-from flows.sample_portal import PortalConfig, SamplePortal
+from sample_portal import PortalConfig, SamplePortal
 
 # What a backfill runs below it once it has started its Prefect server and parses.
 EXPECTED = {"uvicorn", "fork server", "pool worker", "reaper"}
@@ -76,7 +76,7 @@ def test_a_killed_backfill_leaves_no_process_behind(
 # kills itself.
 COMMAND = """
 import json, os, signal, subprocess, sys, time
-from flows.reaper import descendants, watching
+from bulletin.cli.reaper import descendants, watching
 with watching():
     subprocess.Popen(["sleep", "300"])
     subprocess.Popen(["sh", "-c", "sleep 301 & wait"])

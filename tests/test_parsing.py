@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-import flows.parsing as parsing
+import flows.ingest.parsing as parsing
 from extractors import Article, ExtractionError, parse_listing
-from flows.parsing import Parsed, ParseJob, parse_all, submit_all
-from flows.sample_portal import PortalConfig, SamplePortal
-from flows.sample_portal.render import article_page
-from flows.sample_portal.routes import respond
+from flows.ingest.parsing import Parsed, ParseJob, parse_all, submit_all
+from sample_portal import PortalConfig, SamplePortal
+from sample_portal.render import article_page
+from sample_portal.routes import respond
 from storage.rows import article_rows
 
 

@@ -7,9 +7,9 @@ import gzip
 import httpx
 import pytest
 
-from flows.http import FetchError, fetch, make_client, retry_after
-from flows.politeness import Politeness, Refused
-from flows.safety import HostGuard
+from flows.crawling.client import FetchError, fetch, make_client, retry_after
+from flows.crawling.guard import HostGuard
+from flows.crawling.politeness import Politeness, Refused
 from flows.sources import Source
 
 ROBOTS = "User-agent: *\nDisallow: /private/\nCrawl-delay: 3\n"

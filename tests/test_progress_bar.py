@@ -6,8 +6,8 @@ import io
 
 from rich.console import Console
 
-from flows.progress import Progress, report
-from flows.progress_bar import progress_bar
+from bulletin.cli.progress_bar import progress_bar
+from flows.ingest.progress import Progress, report
 
 
 def test_the_bar_shows_each_source_s_days_pages_articles_and_failures() -> None:

@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-import flows.reparse as module
-from flows.parsing import ParseJob, close_pools, parse_all
-from flows.reparse import ReparseCounts, reparse
-from flows.sample_portal import PortalConfig, SamplePortal
-from flows.sample_portal.render import article_page
+import flows.ingest.reparse as module
+from flows.ingest.parsing import ParseJob, close_pools, parse_all
+from flows.ingest.reparse import ReparseCounts, reparse
+from sample_portal import PortalConfig, SamplePortal
+from sample_portal.render import article_page
 from storage.packs import copy_warehouse
 from storage.records import Failure, Page
 from storage.warehouse import connect, record_failures, save_bodies, save_pages, save_rows

@@ -12,10 +12,10 @@ import httpx
 import pytest
 from raw_server import Answer, head, serve
 
-from flows.http import ROBOTS_MAX_BYTES, FetchError, fetch, make_client, read_robots
-from flows.politeness import Politeness
-from flows.safety import HostGuard
-from flows.timeouts import Timeouts
+from flows.crawling.client import ROBOTS_MAX_BYTES, FetchError, fetch, make_client, read_robots
+from flows.crawling.guard import HostGuard
+from flows.crawling.politeness import Politeness
+from flows.crawling.timeouts import Timeouts
 
 GIB = 1 << 30
 PAGE = b"<html><body><p>trang</p></body></html>"

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.reaper import is_running, process_start, this_process
+from bulletin.cli.reaper import is_running, process_start, this_process
 from storage.records import Failure
 from storage.warehouse import (
     CRASHED,

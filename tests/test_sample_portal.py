@@ -11,7 +11,7 @@ import httpx
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from flows.sample_portal import PortalConfig, SampleArticle, SamplePortal, main
+from sample_portal import PortalConfig, SampleArticle, SamplePortal, main
 
 END = date(2024, 6, 14)
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

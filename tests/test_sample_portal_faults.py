@@ -14,9 +14,9 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from flows.sample_portal import Fault, PortalConfig, SamplePortal
-from flows.sample_portal import faults as kinds
-from flows.sample_portal.jpeg import JPEG
+from sample_portal import Fault, PortalConfig, SamplePortal
+from sample_portal import faults as kinds
+from sample_portal.jpeg import JPEG
 
 IMAGE = "/image/journal/article?img_id=5&t=1700000000000"  # JPEG is 159 bytes: 3 pieces
 

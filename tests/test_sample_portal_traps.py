@@ -12,15 +12,15 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from extractors import Listing, parse_listing
-from flows.sample_portal import PortalConfig, SamplePortal
-from flows.sample_portal.traps import (
+from flows.crawling.urls import trap_reason
+from sample_portal import PortalConfig, SamplePortal
+from sample_portal.traps import (
     SECTION,
     session_id,
     spellings,
     trap_articles,
     trap_layout,
 )
-from flows.urls import trap_reason
 
 END = date(2026, 11, 20)
 SESSION = "AE4DF12D8F76B93F3B03C0798C9D46EC"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from flows.crawling.timeouts import Timeouts
 from flows.sources import Source, SourcesError, load_sources
-from flows.timeouts import Timeouts
 
 ROOT = Path(__file__).resolve().parents[1]
 

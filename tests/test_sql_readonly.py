@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
+from bulletin.cli import main
 from extractors.facts import extract_facts
 from extractors.records import Article, Figure
-from flows.cli import main
 from storage.warehouse import save_articles, save_bodies, writing
 
 ICT = timezone(timedelta(hours=7))

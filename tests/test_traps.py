@@ -9,9 +9,9 @@ from urllib.parse import urljoin
 import duckdb
 import pytest
 
+from flows.crawling.urls import canonical_url
 from flows.nightly import nightly
-from flows.sample_portal.traps import trap_articles, trap_layout
-from flows.urls import canonical_url
+from sample_portal.traps import trap_articles, trap_layout
 
 pytestmark = pytest.mark.slow
 

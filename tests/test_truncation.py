@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from raw_server import Answer, head, serve
 
-from flows.http import FetchError, fetch, html_looks_whole, make_client, xml_looks_whole
-from flows.ingest import fetch_pages
+from flows.crawling.client import FetchError, fetch, html_looks_whole, make_client, xml_looks_whole
+from flows.ingest.steps import fetch_pages
 from flows.sources import Source
 from storage.records import Failure
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.urls import (
+from flows.crawling.urls import (
     MalformedURL,
     canonical_url,
     check_url,

@@ -13,8 +13,8 @@ import duckdb
 import pytest
 
 from storage.errors import StorageError
+from storage.ledger import DayOutcome, articles_by_day, record_days
 from storage.memory import bounded_scan, memory_bytes
-from storage.partitions import DayOutcome, articles_by_day, record_days
 from storage.records import Page
 from storage.warehouse import connect, save_articles, save_pages, writing
 from tests.test_storage import sample_article

@@ -12,9 +12,9 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from urllib.parse import quote
 
-from flows.sample_portal import district, urls
-from flows.sample_portal.model import Category, SampleArticle, SampleFigure
-from flows.sample_portal.text import fmt_article_date, fmt_listing_date, shorten
+from sample_portal import district, urls
+from sample_portal.model import Category, SampleArticle, SampleFigure
+from sample_portal.text import fmt_article_date, fmt_listing_date, shorten
 
 THEME = "/donglam-theme"
 POLL_ID = "59_INSTANCE_Pq8sLm3VnR2d"

@@ -9,8 +9,8 @@ import socket
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
-from flows.origins import Origin, allowed_origins, format_origin, origin_of
-from flows.politeness import Refused
+from flows.crawling.origins import Origin, allowed_origins, format_origin, origin_of
+from flows.crawling.politeness import Refused
 
 Resolver = Callable[[str], list[str]]
 

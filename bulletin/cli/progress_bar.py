@@ -1,6 +1,6 @@
 """The CLI's progress bar (rich) for long runs: days done, pages, articles, failures.
 
-It listens to ``flows.progress`` reports from the run in the same process, and draws on
+It listens to ``flows.ingest.progress`` reports from the run in the same process, and draws on
 standard error only when that is a terminal (logs and pipes get the flow's log lines).
 """
 
@@ -20,8 +20,8 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from flows.progress import Progress as RunProgress
-from flows.progress import listening
+from flows.ingest.progress import Progress as RunProgress
+from flows.ingest.progress import listening
 
 
 @contextmanager

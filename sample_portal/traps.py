@@ -39,11 +39,11 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from flows.sample_portal import district, render, urls
-from flows.sample_portal.model import Category, SampleArticle
+from sample_portal import district, render, urls
+from sample_portal.model import Category, SampleArticle
 
 if TYPE_CHECKING:
-    from flows.sample_portal.portal import SamplePortal
+    from sample_portal.portal import SamplePortal
 
 SECTION = Category("tong-hop", "Tin tổng hợp", "Th6gRp3NwQ8z")
 COUNT = 12

@@ -14,10 +14,10 @@ from typing import TypeVar
 import duckdb
 import httpx
 
-from flows.http import HTML_MEDIA, Fetched, FetchError, fetch
-from flows.parsing import ParseJob, parse_all
-from flows.politeness import Politeness
-from flows.safety import HostGuard
+from flows.crawling.client import HTML_MEDIA, Fetched, FetchError, fetch
+from flows.crawling.guard import HostGuard
+from flows.crawling.politeness import Politeness
+from flows.ingest.parsing import ParseJob, parse_all
 from flows.sources import Source
 from storage.records import Failure, LoadCounts, Page
 from storage.rows import ArticleRows, article_rows

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from functools import lru_cache
 
-from flows.sample_portal.model import Category
+from sample_portal.model import Category
 
 DISTRICT = "Đồng Lâm"
 PROVINCE = "Thái Nguyên"

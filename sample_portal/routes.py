@@ -8,11 +8,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import unquote, urlsplit
 
-from flows.sample_portal import feeds, render, traps, urls
-from flows.sample_portal.jpeg import JPEG
+from sample_portal import feeds, render, traps, urls
+from sample_portal.jpeg import JPEG
 
 if TYPE_CHECKING:
-    from flows.sample_portal.portal import SamplePortal
+    from sample_portal.portal import SamplePortal
 
 HTML = "text/html;charset=UTF-8"
 HOME_ITEMS = 5

@@ -1,5 +1,5 @@
 """Errors the command line reports in a line, without a traceback. Light on purpose:
-``flows.cli`` imports this module for every command."""
+``bulletin.cli`` imports this module for every command."""
 
 from __future__ import annotations
 

@@ -17,16 +17,16 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flows.sample_portal import content, district, urls
-from flows.sample_portal.faults import Faults
-from flows.sample_portal.model import (
+from sample_portal import content, district, urls
+from sample_portal.faults import Faults
+from sample_portal.model import (
     DAY_START_HOUR,
     MINUTES_PER_DAY,
     Category,
     PortalConfig,
     SampleArticle,
 )
-from flows.sample_portal.server import make_server
+from sample_portal.server import make_server
 
 # Article ids: the newest is just under ID_TOP, each older one 1 to ID_STEP lower.
 ID_TOP = 2_000_000

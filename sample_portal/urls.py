@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs
 
-from flows.sample_portal.model import Category
+from sample_portal.model import Category
 
 LISTING_PARAMS = "p_p_id=101&p_p_lifecycle=0&p_p_state=normal&p_p_mode=view"
 MAX_DELTA = 200

@@ -14,12 +14,11 @@ import httpx
 from extractors import ExtractionError, ListingItem, parse_listing
 from extractors.feeds import looks_like_feed
 from extractors.records import Listing
-from flows.http import FetchError, fetch
-from flows.origins import Origin, allowed_origins, origin_of
-from flows.politeness import Politeness
-from flows.safety import HostGuard
-from flows.sources import Source
-from flows.urls import (
+from flows.crawling.client import FetchError, fetch
+from flows.crawling.guard import HostGuard
+from flows.crawling.origins import Origin, allowed_origins, origin_of
+from flows.crawling.politeness import Politeness
+from flows.crawling.urls import (
     MalformedURL,
     canonical_host,
     canonical_url,
@@ -27,6 +26,7 @@ from flows.urls import (
     url_host,
     url_scheme,
 )
+from flows.sources import Source
 from storage.errors import StorageError
 from storage.packs import Packed
 from storage.records import Failure, Page
@@ -88,7 +88,7 @@ def discover(
     """Walk every listing of ``source`` and return the links to fetch.
 
     A listing is an HTML category page, a sitemap (or sitemap index) or an RSS/Atom
-    feed. Article links are canonicalized (``flows.urls``), so two spellings of one page
+    feed. Article links are canonicalized (``flows.crawling.urls``), so two spellings of one page
     are one link; a link that is not the source's (another origin, a scheme other than
     http(s)) is left alone, and a malformed one (a bad port, an unreadable host, an
     unclosed IPv6 bracket) is recorded as a failure, as is a malformed next page or
@@ -229,7 +229,7 @@ class _Walk:
 
     def __post_init__(self) -> None:
         origins = set()
-        for entry in self.source.hosts:  # as the host guard reads them (``flows.origins``)
+        for entry in self.source.hosts:  # as the host guard reads them (``flows.crawling.origins``)
             try:
                 origins |= {(s, canonical_host(h), p) for s, h, p in allowed_origins(entry)}
             except ValueError:  # names no origin: nothing of it is the source's
@@ -360,7 +360,7 @@ class _Walk:
         """The canonical spelling of an article link, or None: a link that is not the
         source's (a scheme other than http(s), another host, an origin the source's host
         guard would refuse) is left alone, and a malformed one
-        (``flows.urls.MalformedURL``) is recorded as a failure."""
+        (``flows.crawling.urls.MalformedURL``) is recorded as a failure."""
         if url_scheme(url) not in ("http", "https"):
             return None
         host = url_host(url)  # None: unreadable, so maybe the source's: it is judged

@@ -17,10 +17,10 @@ import httpx
 from protego import Protego
 
 from extractors.version import EXTRACTOR_VERSION
-from flows.politeness import Politeness, Refused, RobotsTxt
-from flows.safety import HostGuard
-from flows.timeouts import DEFAULT_TIMEOUTS, Timeouts
-from flows.urls import MalformedURL, check_url
+from flows.crawling.guard import HostGuard
+from flows.crawling.politeness import Politeness, Refused, RobotsTxt
+from flows.crawling.timeouts import DEFAULT_TIMEOUTS, Timeouts
+from flows.crawling.urls import MalformedURL, check_url
 from storage.records import Page
 
 USER_AGENT = (

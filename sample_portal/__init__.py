@@ -12,10 +12,10 @@ truth, ``serve``), ``faults`` (errors, throttling, broken bodies and robots rule
 switch on), ``server`` (HTTP, ``serve_forever``, ``main``).
 """
 
-from flows.sample_portal.faults import Fault
-from flows.sample_portal.model import PortalConfig, SampleArticle, SampleFigure
-from flows.sample_portal.portal import SamplePortal
-from flows.sample_portal.server import main, serve_forever
+from sample_portal.faults import Fault
+from sample_portal.model import PortalConfig, SampleArticle, SampleFigure
+from sample_portal.portal import SamplePortal
+from sample_portal.server import main, serve_forever
 
 __all__ = [
     "Fault",

@@ -159,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_sql(args: argparse.Namespace) -> int:
     import duckdb
 
-    from flows.output import FORMATS
+    from bulletin.cli.output import FORMATS
     from storage.warehouse import connect, run_query
 
     # Query-only: SQL that would write, or reach any file but the warehouse, is refused
@@ -187,7 +187,7 @@ ORDER BY source, stage, last_failed_at DESC, url"""
 
 
 def cmd_failures(args: argparse.Namespace) -> int:
-    from flows.output import FORMATS
+    from bulletin.cli.output import FORMATS
     from storage.warehouse import connect, retry_given_up, writing
 
     if args.retry is not None:
@@ -222,8 +222,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_reparse(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from flows.reaper import watching
-    from flows.reparse import reparse
+    from bulletin.cli.reaper import watching
+    from flows.ingest.reparse import reparse
     from storage.warehouse import writing
 
     with watching(), writing(args.db) as con:
@@ -264,7 +264,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     _prefect_env()
-    from flows.reaper import watching
+    from bulletin.cli.reaper import watching
 
     with watching():  # killed, it leaves no process behind (the Prefect server included)
         from flows.nightly import nightly
@@ -284,9 +284,9 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         print(f"bulletin backfill: {', '.join(missing)} required (or --status)", file=sys.stderr)
         return 2
     _prefect_env()
+    from bulletin.cli.progress_bar import progress_bar
+    from bulletin.cli.reaper import watching
     from flows.backfill import backfill
-    from flows.progress_bar import progress_bar
-    from flows.reaper import watching
 
     with watching(), progress_bar(f"backfill {args.source} {args.date_from}..{args.date_to}"):
         result = backfill(
@@ -306,8 +306,8 @@ _DEST = {"source": "source", "from": "date_from", "to": "date_to"}
 
 
 def _show_ledger(args: argparse.Namespace) -> int:
-    from flows.output import FORMATS
-    from storage.partitions import LEDGER_SQL
+    from bulletin.cli.output import FORMATS
+    from storage.ledger import LEDGER_SQL
     from storage.warehouse import connect
 
     con = connect(args.db, read_only=True)
@@ -327,7 +327,7 @@ def cmd_gaps(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo
 
     from flows.sources import load_sources
-    from storage.partitions import first_day, gaps
+    from storage.ledger import first_day, gaps
     from storage.warehouse import connect
 
     source = load_sources(args.sources_file).get(args.source)
@@ -357,7 +357,7 @@ def cmd_gaps(args: argparse.Namespace) -> int:
 
 
 def cmd_sample_portal(args: argparse.Namespace) -> int:
-    from flows.sample_portal import PortalConfig, serve_forever
+    from sample_portal import PortalConfig, serve_forever
 
     config = PortalConfig(count=args.count, days=args.days, end=args.end, seed=args.seed)
     serve_forever(config, args.host, args.port)
@@ -366,9 +366,9 @@ def cmd_sample_portal(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     _prefect_env()
-    from flows.output import format_table
-    from flows.reaper import watching
-    from flows.sample_portal import PortalConfig, SamplePortal
+    from bulletin.cli.output import format_table
+    from bulletin.cli.reaper import watching
+    from sample_portal import PortalConfig, SamplePortal
     from storage.warehouse import connect, resolve_db_path
 
     db = str(resolve_db_path(args.db))
@@ -443,8 +443,8 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from flows.errors import SourcesError
-    from flows.health import UnhealthySources
+    from bulletin.errors import SourcesError
+    from flows.ingest.health import UnhealthySources
     from storage.errors import StorageError
 
     try:

@@ -284,7 +284,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
             # with this module, so the extractors and BeautifulSoup, already imported
             # ("extractors" alone loads neither).
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["flows.parsing"])
+            context.set_forkserver_preload(["flows.ingest.parsing"])
             # A run killed outright leaves no worker behind (_end_with_parent).
             pool = _pools[workers] = ProcessPoolExecutor(
                 workers, mp_context=context, initializer=_end_with_parent

@@ -13,10 +13,10 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from flows.sample_portal import district, urls
-from flows.sample_portal.model import Category, SampleArticle, SampleFigure
-from flows.sample_portal.text import fmt_dec, fmt_doc_date, fmt_int, nfc, school_year, slugify
-from flows.sample_portal.topics import (
+from sample_portal import district, urls
+from sample_portal.model import Category, SampleArticle, SampleFigure
+from sample_portal.text import fmt_dec, fmt_doc_date, fmt_int, nfc, school_year, slugify
+from sample_portal.topics import (
     ADMIN_ISSUER,
     ADMIN_KINDS,
     CENTRAL_DOCS,

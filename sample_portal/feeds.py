@@ -16,11 +16,11 @@ from email.utils import format_datetime
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
-from flows.sample_portal.district import SITE_NAME
+from sample_portal.district import SITE_NAME
 
 if TYPE_CHECKING:
-    from flows.sample_portal.model import Category
-    from flows.sample_portal.portal import SamplePortal
+    from sample_portal.model import Category
+    from sample_portal.portal import SamplePortal
 
 SITEMAP_INDEX_PATH = "/sitemap.xml"
 SITEMAP_TYPE = "application/xml; charset=UTF-8"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from storage.partitions import DayOutcome
+from storage.ledger import DayOutcome
 from storage.records import Failure
 
 DEFAULT_BATCH_DAYS = 7

@@ -22,13 +22,13 @@ from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any, cast
 
-from flows.sample_portal import faults
-from flows.sample_portal.faults import Fault
-from flows.sample_portal.model import PortalConfig
-from flows.sample_portal.routes import HTML, Response, respond
+from sample_portal import faults
+from sample_portal.faults import Fault
+from sample_portal.model import PortalConfig
+from sample_portal.routes import HTML, Response, respond
 
 if TYPE_CHECKING:
-    from flows.sample_portal.portal import SamplePortal
+    from sample_portal.portal import SamplePortal
 
 LIFERAY_HEADER = "Liferay Portal Community Edition 6.2 CE GA6 (Newton / Build 6205)"
 WRITE_CHUNK = 64 * 1024
@@ -267,7 +267,7 @@ def serve_forever(
     cfg: PortalConfig | None = None, host: str = "127.0.0.1", port: int = 8000
 ) -> None:
     """Serve a portal in the foreground until Ctrl-C, after printing its base URL."""
-    from flows.sample_portal.portal import SamplePortal
+    from sample_portal.portal import SamplePortal
 
     portal = SamplePortal(cfg)
     server = make_server(portal, host, port)
@@ -309,7 +309,7 @@ def config_from_args(args: argparse.Namespace) -> PortalConfig:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m flows.sample_portal --port 8000 --count 60``."""
+    """``python -m sample_portal --port 8000 --count 60``."""
     args = build_parser().parse_args(argv)
     try:
         config = config_from_args(args)

@@ -11,7 +11,7 @@ block, sends each one it saw SIGTERM, then SIGKILL after GRACE seconds, and exit
 block that ends (normally or by an exception) tells it so, and it exits killing nothing.
 Linux only (/proc); elsewhere ``watching()`` does nothing.
 
-``main`` is the watcher itself (``python -m flows.reaper PID FD``). No Prefect here.
+``main`` is the watcher itself (``python -m bulletin.cli.reaper PID FD``). No Prefect here.
 """
 
 from __future__ import annotations
@@ -154,7 +154,7 @@ def watching() -> Iterator[None]:
                 sys.executable,
                 "-c",
                 f"import sys; sys.path.insert(0, {str(ROOT)!r}); "
-                "from flows.reaper import main; sys.exit(main(sys.argv[1:]))",
+                "from bulletin.cli.reaper import main; sys.exit(main(sys.argv[1:]))",
                 str(os.getpid()),
                 str(read_end),
             ],

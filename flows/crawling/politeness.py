@@ -6,7 +6,7 @@ One ``Politeness`` serves one run of one source, from any number of threads; the
 loop asks it before every request (``before``), holds a ``slot`` while the request is in
 flight, and tells it how the request went (``record``).
 
-robots.txt is read as RFC 9309 says (``flows.http.read_robots`` fetches it through the
+robots.txt is read as RFC 9309 says (``flows.crawling.client.read_robots`` fetches it through the
 source's guard): a 2xx is parsed (its first 500 KiB), a 4xx means no rules, and a 5xx or
 an unreachable host means every request to that host is refused for the run.
 """
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import httpx
 from protego import Protego
 
-from flows.origins import normalized_origin
+from flows.crawling.origins import normalized_origin
 
 BREAKER_THRESHOLD = 5  # consecutive failures that open a host's circuit
 
@@ -152,7 +152,7 @@ class Politeness:
     def _robots(self, origin: str) -> RobotsTxt:
         """The host's robots.txt, capped and timed, but with no guard: ``fetch`` passes
         a loader with the source's guard and timeouts instead."""
-        from flows.http import read_robots  # flows.http imports this module
+        from flows.crawling.client import read_robots  # flows.crawling.client imports this module
 
         return read_robots(self.client, origin)
 
