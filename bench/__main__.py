@@ -41,6 +41,7 @@ SCENARIOS = (
     Scenario("growth", ("--quick",), optional=True),
     Scenario("nightly_noop", ("--quick",), optional=True),
     Scenario("reparse", ("--quick",), optional=True),
+    Scenario("backfill_span", ("--quick",), optional=True),
 )
 NAMES = [s.name for s in SCENARIOS]
 

@@ -52,6 +52,7 @@ from bench.portal_process import (
     py_spy,
     warm_prefect_home,
 )
+from bench.rss import peak_rss_kb
 from sample_portal import SamplePortal
 from sample_portal.urls import listing_path
 
@@ -138,7 +139,7 @@ def _bare_child(plan_file: Path, concurrency: int, out: Path, report: Path) -> i
                 "began": began,
                 "finished": time.monotonic(),
                 "cpu_self": own.ru_utime + own.ru_stime,
-                "maxrss_kb": own.ru_maxrss,
+                "peak_rss_kb": peak_rss_kb(),
                 "counts": dict(counts),
             }
         ),
@@ -202,7 +203,7 @@ def run_bare(portal: SamplePortal, concurrency: int, workdir: Path) -> Side:
         tally.get("listing", 0),
         tally.get("article", 0),
         tally.get("articles", 0),
-        counts["maxrss_kb"] / 1024,
+        counts["peak_rss_kb"] / 1024,
     )
 
 

@@ -10,8 +10,8 @@ and within the flow (from its "Beginning flow run" line to its return, which lea
 the fixed Prefect start-up); the pages per second in the first and the last tenth of the
 article pages (from the flow's progress lines: does loading slow down as the warehouse
 grows?); discovery (walking the listing pages) and the article pages timed apart; and
-the peak RSS of the ingesting process (``getrusage(RUSAGE_SELF)`` in it; the temporary
-Prefect server is a process of its own and not counted there).
+the peak RSS of the ingesting process (its own VmHWM, which it reports before it exits:
+``bench.rss``; the temporary Prefect server is a process of its own and not counted there).
 
 Targets: time per article at the largest size over the smallest <= 1.15; peak RSS ratio
 <= 1.2 and below 600 MB.

@@ -9,9 +9,10 @@ That command is the child that ``run_flow`` starts (for ``bench.crawl``,
 ``bench.growth`` and ``bench.nightly_noop``): it runs one real Prefect flow and writes a
 JSON report of its own: when the imports and the flow started and ended (``time.monotonic``,
 which is system-wide on Linux and so comparable with the parent's clock), the CPU time of
-the process and of its descendants (the temporary Prefect server), and its peak RSS. The
-parent adds the wall time from ``Popen`` to exit and the flow's log lines, each stamped on
-arrival.
+the process and of its descendants (the temporary Prefect server), and its own peak RSS
+(``bench.rss``: its VmHWM, read before it exits; not ``ru_maxrss``, which carries the
+parent's high-water mark across fork and exec). The parent adds the wall time from
+``Popen`` to exit and the flow's log lines, each stamped on arrival.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from bench.rss import peak_rss_kb
 
 if TYPE_CHECKING:  # the flow child imports no more than the flow needs
     from sample_portal import PortalConfig, SamplePortal
@@ -111,16 +114,19 @@ class PortalProcess:
     ``base_url`` is read from the line it prints; ``cpu()`` is its CPU time so far.
     """
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, command: list[str] | None = None) -> None:
         self.count = count
         self.days = portal_days(count)
         self.process: subprocess.Popen[str] | None = None
         self.base_url = ""
+        # Another server (one that prints the same first line) in place of the default.
+        self.command = command or [
+            *(sys.executable, "-m", "sample_portal", "--port", "0"),
+            *("--count", str(count), "--end", END.isoformat(), "--days", str(self.days)),
+        ]
 
     def __enter__(self) -> PortalProcess:
-        command = [sys.executable, "-m", "sample_portal", "--port", "0"]
-        command += ["--count", str(self.count), "--end", END.isoformat()]
-        command += ["--days", str(self.days)]
+        command = self.command
         self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
         assert self.process.stdout is not None
         line = self.process.stdout.readline()  # "Sample portal on URL (N articles)"
@@ -251,7 +257,6 @@ class FlowRun:
     lines: list[tuple[float, str]] = field(default_factory=list)
     report: dict[str, Any] = field(default_factory=dict)
     waited_cpu: float = 0.0  # CPU of the waited-for process and the descendants it waited for
-    waited_maxrss_kb: int = 0
 
     @property
     def wall(self) -> float:
@@ -266,8 +271,9 @@ class FlowRun:
 
     @property
     def maxrss_mb(self) -> float:
-        """Peak RSS of the flow process itself (not of the Prefect server), in MB."""
-        return int(self.report.get("maxrss_kb", 0)) / 1024
+        """Peak RSS of the flow process itself (not of the Prefect server, nor of the
+        process that started it), in MB: what it reported of itself (``bench.rss``)."""
+        return int(self.report.get("peak_rss_kb", 0)) / 1024
 
     def first(self, text: str) -> float | None:
         """When the first log line containing ``text`` arrived."""
@@ -353,8 +359,7 @@ def run_flow(
     reader.join(timeout=10)
     process.stdout.close()
     run.returncode = process.returncode
-    run.waited_cpu = _rusage_cpu(usage)
-    run.waited_maxrss_kb = usage.ru_maxrss
+    run.waited_cpu = _rusage_cpu(usage)  # usage.ru_maxrss is no peak of the child's: bench.rss
     if report.exists():
         run.report = json.loads(report.read_text(encoding="utf-8"))
     return run
@@ -468,7 +473,7 @@ def _child(argv: Sequence[str]) -> int:
         # the temporary Prefect server is still alive here; it stops at exit
         "cpu_descendants": tree_cpu_seconds(os.getpid())
         + _rusage_cpu(resource.getrusage(resource.RUSAGE_CHILDREN)),
-        "maxrss_kb": own.ru_maxrss,
+        "peak_rss_kb": peak_rss_kb(),
         "result": result,
     }
     args.report.write_text(json.dumps(report, default=str), encoding="utf-8")

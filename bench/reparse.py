@@ -60,7 +60,7 @@ BUILD_BATCH = 500
 
 def build(db: Path, portal: SamplePortal) -> dict[str, int]:
     """Render, extract and save every article page of ``portal`` into ``db``."""
-    from flows.ingest.parsing import ParseJob, close_pools, default_workers, parse_all
+    from flows.ingest.parsing import ParseJob, Parser, default_workers
     from storage.records import Failure, Page
     from storage.warehouse import (
         connect,
@@ -73,6 +73,7 @@ def build(db: Path, portal: SamplePortal) -> dict[str, int]:
     host = BASE_URL.split("//", 1)[1]
     tally = {"pages": 0, "articles": 0, "failures": 0, "not served": 0}
     con = connect(db)
+    parser = Parser(default_workers())
     try:
         for start in range(0, portal.count, BUILD_BATCH):
             now = datetime.now(UTC)
@@ -92,7 +93,7 @@ def build(db: Path, portal: SamplePortal) -> dict[str, int]:
                     Page(url, SOURCE, "article", 200, now, len(body), digest, response.content_type)
                 )
                 jobs.append(ParseJob(url, body, response.content_type, PROFILE, "Asia/Ho_Chi_Minh"))
-            parsed = parse_all(jobs, default_workers())
+            parsed = parser.parse(jobs)
             failures = [
                 Failure(job.url, SOURCE, "extract", error, 200)
                 for job, error in zip(jobs, parsed.errors, strict=True)
@@ -107,7 +108,7 @@ def build(db: Path, portal: SamplePortal) -> dict[str, int]:
             tally["failures"] += len(failures)
     finally:
         con.close()
-        close_pools()
+        parser.close()
     return tally
 
 
@@ -130,8 +131,7 @@ def has_workers() -> bool:
 
 PHASES = {
     "archived_pages": "read archive",
-    "submit_all": "parse",  # and the result() of what it returns: see TimedParsing
-    "parse_all": "parse",  # before submit_all
+    "Parser.submit": "parse",  # and the result() of what it returns: see TimedParsing
     "save_rows": "save",
     "save_articles": "save",  # before save_rows
     "record_failures": "save",
@@ -152,7 +152,7 @@ def timed(fn: Callable[..., Any], phase: str, seconds: dict[str, float]) -> Call
 
 
 class TimedParsing:
-    """What ``submit_all`` returned, its ``result()`` (the wait) timed as parsing too."""
+    """What ``Parser.submit`` returned, its ``result()`` (the wait) timed as parsing too."""
 
     def __init__(self, parsing: Any, seconds: dict[str, float]) -> None:
         self.result = timed(parsing.result, "parse", seconds)
@@ -167,21 +167,33 @@ def timed_phases() -> Iterator[dict[str, float]]:
     seconds: dict[str, float] = {}
     originals: dict[str, Callable[..., Any]] = {}
 
+    def owner_of(name: str) -> tuple[Any, str]:
+        """The object that holds ``name`` ("Parser.submit": the class) and the attribute."""
+        if "." not in name:
+            return module, name
+        cls, attr = name.split(".", 1)
+        return getattr(module, cls), attr
+
     def wrap(name: str, phase: str) -> Callable[..., Any]:
-        original = originals[name] = getattr(module, name)
+        owner, attr = owner_of(name)
+        original = originals[name] = getattr(owner, attr)
         call = timed(original, phase, seconds)
-        if name != "submit_all":
+        if name != "Parser.submit":
             return call
         return lambda *args, **kwargs: TimedParsing(call(*args, **kwargs), seconds)
 
     for name, phase in PHASES.items():
-        if hasattr(module, name):
-            setattr(module, name, wrap(name, phase))
+        owner, attr = (
+            owner_of(name) if "." not in name or hasattr(module, name.split(".")[0]) else (None, "")
+        )
+        if owner is not None and hasattr(owner, attr):
+            setattr(owner, attr, wrap(name, phase))
     try:
         yield seconds
     finally:
         for name, original in originals.items():
-            setattr(module, name, original)
+            owner, attr = owner_of(name)
+            setattr(owner, attr, original)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,17 +222,14 @@ def _cpu() -> float:
 
 
 def run_once(base: Path, workdir: Path, sources: Path, workers: int) -> Run:
-    """``reparse(con, workers=workers)`` on a fresh copy of ``base``."""
+    """``reparse(db, workers=workers)`` on a fresh copy of ``base``."""
     from dataclasses import asdict
 
-    from flows.ingest.parsing import close_pools
     from flows.ingest.reparse import reparse
     from storage.packs import copy_warehouse
-    from storage.warehouse import connect
 
     db = workdir / f"run-w{workers}.duckdb"
     copy_warehouse(base, db)
-    con = connect(db)
     try:
         kwargs: dict[str, Any] = {"sources_file": str(sources)}
         if has_workers():
@@ -228,12 +237,10 @@ def run_once(base: Path, workdir: Path, sources: Path, workers: int) -> Run:
         cpu_before = _cpu()
         with timed_phases() as phases:
             started = time.perf_counter()
-            counts = reparse(con, **kwargs)
+            counts = reparse(db, **kwargs)
             seconds = time.perf_counter() - started
-        cpu = _cpu() - cpu_before  # before the pool closes: its workers are still alive
+        cpu = _cpu() - cpu_before  # the parser's workers were reaped when it closed
     finally:
-        con.close()
-        close_pools()
         db.unlink(missing_ok=True)
         shutil.rmtree(f"{db}.raw", ignore_errors=True)
     return Run(workers, seconds, cpu, asdict(counts), dict(phases))

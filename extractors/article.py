@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup, Tag
 from extractors.blocks import text_of
 from extractors.body import read_body
 from extractors.css import select_ordered
-from extractors.dates import DEFAULT_TZ, parse_vn_datetime, to_tz
+from extractors.dates import DEFAULT_TIMEZONE, parse_vn_datetime, to_tz
 from extractors.decoding import decode_page, legacy_encoding
 from extractors.document import Document, parse_document, unwrap_all
 from extractors.errors import ExtractionError
@@ -36,7 +36,7 @@ def extract(
     url: str,
     *,
     profile: str | None = None,
-    timezone: str = DEFAULT_TZ,
+    timezone: str = DEFAULT_TIMEZONE,
     content_type: str | None = None,
     facts: bool = True,
 ) -> Article:

@@ -13,7 +13,10 @@ from zoneinfo import ZoneInfo
 
 from extractors.text import clean
 
-DEFAULT_TZ = "Asia/Ho_Chi_Minh"
+# The timezone of the portals (Vietnam, UTC+7 all year), defined here once: the default of
+# every parser, the sources' default (flows.sources), the warehouse's session time zone
+# (storage.warehouse) and the sample portal's clock.
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 _ISO = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
@@ -76,7 +79,7 @@ def to_tz(tz: str | tzinfo) -> tzinfo:
 
 
 def parse_vn_datetime(
-    text: str | None, tz: str | tzinfo = DEFAULT_TZ, *, keep_offset: bool = False
+    text: str | None, tz: str | tzinfo = DEFAULT_TIMEZONE, *, keep_offset: bool = False
 ) -> datetime | None:
     """The first date in `text` (day first) with its time, in `tz`; None if none or invalid.
 

@@ -1,12 +1,8 @@
-"""The one error extraction raises: the page could not be read as an article."""
+"""The one error extraction raises (``bulletin.errors``, where the whole tree is): the
+page could not be read as an article."""
 
 from __future__ import annotations
 
+from bulletin.errors import ExtractionError
 
-class ExtractionError(ValueError):
-    """A page that cannot be read as an article (or listing), with the reason and URL."""
-
-    def __init__(self, url: str, reason: str) -> None:
-        super().__init__(f"{url}: {reason}")
-        self.url = url
-        self.reason = reason
+__all__ = ["ExtractionError"]

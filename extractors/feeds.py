@@ -23,7 +23,7 @@ from email.utils import parsedate_to_datetime
 
 from lxml import etree
 
-from extractors.dates import DEFAULT_TZ, parse_vn_datetime, to_tz
+from extractors.dates import DEFAULT_TIMEZONE, parse_vn_datetime, to_tz
 from extractors.errors import ExtractionError
 from extractors.records import Listing, ListingItem
 from extractors.text import clean
@@ -67,7 +67,7 @@ def looks_like_feed(data: bytes, content_type: str | None) -> bool:
     return media_type in FEED_CONTENT_TYPES
 
 
-def parse_feed(data: bytes, url: str, *, timezone: str = DEFAULT_TZ) -> Listing:
+def parse_feed(data: bytes, url: str, *, timezone: str = DEFAULT_TIMEZONE) -> Listing:
     """The items of a sitemap, RSS or Atom feed, or the child sitemaps of a sitemap index.
 
     Items keep document order (a repeated URL keeps its first place) with absolute URLs,

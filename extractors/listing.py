@@ -14,7 +14,7 @@ from extractors.attachments import ATTACHMENT_KINDS
 from extractors.attrs import class_list
 from extractors.blocks import text_of
 from extractors.css import select_first
-from extractors.dates import DEFAULT_TZ, parse_vn_datetime, to_tz
+from extractors.dates import DEFAULT_TIMEZONE, parse_vn_datetime, to_tz
 from extractors.decoding import decode
 from extractors.document import Document
 from extractors.errors import ExtractionError
@@ -43,7 +43,7 @@ def parse_listing(
     url: str,
     *,
     profile: str | None = None,
-    timezone: str = DEFAULT_TZ,
+    timezone: str = DEFAULT_TIMEZONE,
     content_type: str | None = None,
 ) -> Listing:
     """Items in page order (absolute URL, title, date or None) and the next page's URL.

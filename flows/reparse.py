@@ -8,7 +8,7 @@ from datetime import date
 from prefect import flow, get_run_logger
 
 from flows.ingest.reparse import reparse as reparse_archive
-from storage.warehouse import writing
+from flows.warehouse_slot import warehouse_slot
 
 
 @flow(name="reparse", log_prints=True)
@@ -19,15 +19,24 @@ def reparse(
     sources_file: str | None = None,
     workers: int | None = None,
 ) -> dict[str, int]:
-    """Re-extract the archived pages (of one source, dated since a day), no network."""
+    """Re-extract the archived pages (of one source, dated since a day), no network.
+
+    The warehouse is written in short transactions, so that `bulletin sql` answers while
+    it runs; under a Prefect API the run holds the warehouse's slot throughout, as the
+    ingest runs do (``flows.warehouse_slot``), so that they queue behind it."""
     logger = get_run_logger()
-    with writing(db) as con:
+
+    def progress(done: int, total: int) -> None:
+        logger.info("reparsed %d/%d pages", done, total)
+
+    with warehouse_slot():
         counts = reparse_archive(
-            con,
+            db,
             source=source,
             since=since,
             sources_file=sources_file,
             workers=workers,
-            progress=lambda done, total: logger.info("reparsed %d/%d pages", done, total),
+            progress=progress,
         )
+    logger.info("reparse: %s", ", ".join(f"{k} {v}" for k, v in asdict(counts).items()))
     return asdict(counts)

@@ -1,11 +1,16 @@
 """The sources file: which portals to ingest, where their listings are, how to read them.
 
-A malformed file raises ``SourcesError`` naming the file, the entry and the field.
-Values may use ``${VAR}`` or ``${VAR:-default}`` to read the environment.
+A malformed file raises ``SourcesError`` naming the file, the entry and the field, in
+one line. Values may use ``${VAR}`` or ``${VAR:-default}`` to read the environment.
+
+Light on purpose: the command line loads the sources file to check its input before it
+starts any run, so this module imports neither BeautifulSoup nor httpx nor Prefect (the
+profile names are ``PROFILE_NAMES``, not ``extractors.profiles``, which loads the parser).
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Callable
@@ -19,13 +24,22 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from bulletin.errors import SourcesError
-from extractors.profiles import PROFILES
+from extractors.dates import DEFAULT_TIMEZONE
 from flows.crawling.origins import normalized_origin
 from flows.crawling.timeouts import DEFAULT_TIMEOUTS, Timeouts
 
-__all__ = ["Source", "Sources", "SourcesError", "load_sources", "default_sources_path"]
+__all__ = [
+    "PROFILE_NAMES",
+    "Source",
+    "Sources",
+    "SourcesError",
+    "default_sources_path",
+    "load_sources",
+]
 
-DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+# The names of ``extractors.profiles.PROFILES`` (a test holds them equal), without
+# loading BeautifulSoup to read them.
+PROFILE_NAMES = ("liferay-6.1", "liferay-6.2", "box-news", "vnexpress", "generic")
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _FIELDS = {
@@ -151,7 +165,7 @@ def load_sources(path: str | os.PathLike[str] | None = None) -> Sources:
     try:
         doc = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise SourcesError(f"{p}: not valid YAML: {exc}") from exc
+        raise SourcesError(f"{p}: not valid YAML: {_yaml_problem(exc)}") from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("sources"), list):
         raise SourcesError(f"{p}: expected a mapping with a 'sources:' list")
     defaults = doc.get("defaults") or {}
@@ -164,6 +178,21 @@ def load_sources(path: str | os.PathLike[str] | None = None) -> Sources:
             raise SourcesError(f"{p}: source #{index} ({source.name}): field 'name': duplicate")
         by_name[source.name] = source
     return Sources(path=p, by_name=by_name)
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """PyYAML's error in one line: the problem and where (its own text spans several)."""
+    problem = getattr(exc, "problem", None)
+    mark = getattr(exc, "problem_mark", None)
+    if problem is None:
+        return " ".join(str(exc).split())
+    where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+    return f"{problem}{where}"
+
+
+def _number(value: Any) -> bool:
+    """A finite int or float, not a bool (YAML reads ``.nan`` and ``.inf`` as floats)."""
+    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
 
 
 def _expand(value: Any) -> Any:
@@ -210,7 +239,7 @@ def _parse_entry(path: Path, index: int, entry: Any, defaults: dict[str, Any]) -
             raise fail("listings", f"each listing must be a path or URL, got {item!r}")
 
     profile = data.get("profile", "auto")
-    known_profiles = ("auto", *PROFILES)
+    known_profiles = ("auto", *PROFILE_NAMES)
     if profile not in known_profiles:
         raise fail("profile", f"unknown profile {profile!r} (known: {', '.join(known_profiles)})")
 
@@ -243,29 +272,21 @@ def _parse_entry(path: Path, index: int, entry: Any, defaults: dict[str, Any]) -
 
     flags = {}
     rate = data.get("rate", 1.0)
-    if isinstance(rate, bool) or not isinstance(rate, int | float) or rate < 0:
+    if not _number(rate) or rate < 0:
         raise fail("rate", f"expected requests per second >= 0 (0: no limit), got {rate!r}")
 
     backoff = data.get("retry_backoff", 3600.0)
-    if isinstance(backoff, bool) or not isinstance(backoff, int | float) or backoff < 0:
+    if not _number(backoff) or backoff < 0:
         raise fail("retry_backoff", f"expected seconds >= 0, got {backoff!r}")
 
     timeouts = _timeouts(data.get("timeouts"), fail)
 
     error_rate = data.get("max_error_rate", 0.5)
-    if (
-        isinstance(error_rate, bool)
-        or not isinstance(error_rate, int | float)
-        or not 0 <= error_rate <= 1
-    ):
+    if not _number(error_rate) or not 0 <= error_rate <= 1:
         raise fail("max_error_rate", f"expected a share from 0 to 1, got {error_rate!r}")
 
     parse_timeout = data.get("parse_timeout", 30.0)
-    if (
-        isinstance(parse_timeout, bool)
-        or not isinstance(parse_timeout, int | float)
-        or not 0 < parse_timeout < float("inf")
-    ):
+    if not _number(parse_timeout) or parse_timeout <= 0:
         raise fail("parse_timeout", f"expected seconds > 0, got {parse_timeout!r}")
 
     for key, default in (("enabled", True), ("allow_private", False), ("obey_robots", True)):
@@ -319,7 +340,7 @@ def _timeouts(value: Any, fail: Callable[[str, str], SourcesError]) -> Timeouts:
         raise fail("timeouts", f"expected a mapping of connect, read, total, got {value!r}")
     seconds = {}
     for key, given in value.items():
-        if isinstance(given, bool) or not isinstance(given, int | float) or given <= 0:
+        if not _number(given) or given <= 0:
             raise fail("timeouts", f"{key}: expected seconds > 0, got {given!r}")
         seconds[key] = float(given)
     return replace(DEFAULT_TIMEOUTS, **seconds)

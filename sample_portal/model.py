@@ -19,7 +19,8 @@ MAX_COUNT = 250_000
 class PortalConfig:
     """What to generate: ``count`` articles over ``days`` dates ending ``end`` (newest).
 
-    ``end`` None means today in Asia/Ho_Chi_Minh, resolved once when the portal is built.
+    ``end`` None means today in Vietnam (``extractors.dates.DEFAULT_TIMEZONE``), resolved
+    once when the portal is built.
     ``malformed`` articles are listed but their page is truncated inside ``<head>``;
     ``missing`` articles are listed but their page answers 404. Out-of-range indices in
     either are ignored.

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from extractors.dates import DEFAULT_TIMEZONE
 from sample_portal import content, district, urls
 from sample_portal.faults import Faults
 from sample_portal.model import (
@@ -38,7 +39,7 @@ RequestRecord = tuple[float, str, str, int]
 
 def _vietnam() -> tzinfo:
     try:
-        return ZoneInfo("Asia/Ho_Chi_Minh")
+        return ZoneInfo(DEFAULT_TIMEZONE)
     except ZoneInfoNotFoundError:  # no tz database: Vietnam keeps UTC+7 all year
         return timezone(timedelta(hours=7), "ICT")
 

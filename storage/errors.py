@@ -1,5 +1,8 @@
-"""The error storage raises: the warehouse could not be opened or written."""
+"""The error storage raises (``bulletin.errors``, where the whole tree is): the warehouse
+could not be opened or written."""
 
+from __future__ import annotations
 
-class StorageError(RuntimeError):
-    """The warehouse could not be opened or written."""
+from bulletin.errors import StorageError
+
+__all__ = ["StorageError"]

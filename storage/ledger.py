@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pyarrow as pa
 
+from storage import schemas
 from storage.memory import bounded_scan
 
 SUCCESS = "success"
@@ -35,16 +36,8 @@ class DayOutcome:
         return FAILED if self.failures or self.error else SUCCESS
 
 
-_SCHEMA = pa.schema(
-    [
-        ("source", pa.string()),
-        ("day", pa.date32()),
-        ("status", pa.string()),
-        ("articles", pa.int32()),
-        ("failures", pa.int32()),
-        ("error", pa.string()),
-    ]
-)
+# A batch of day outcomes: the partitions columns but those record_days sets itself.
+_DAYS = schemas.without(schemas.PARTITIONS, ("attempts", "last_run_id", "flow", "updated_at"))
 
 
 def record_days(
@@ -73,16 +66,15 @@ def record_days(
             }
             for o in outcomes
         ],
-        schema=_SCHEMA,
+        schema=_DAYS,
     )
     con.register("_batch_days", table)
     try:
         con.execute(
             """
-            INSERT INTO partitions
-            SELECT d.source, d.day, d.status, 1, d.articles, d.failures, $run, $flow,
-                   d.error, $now
-            FROM _batch_days d
+            INSERT INTO partitions BY NAME
+            SELECT *, 1 AS attempts, $run AS last_run_id, $flow AS flow, $now AS updated_at
+            FROM _batch_days
             ON CONFLICT (source, day) DO UPDATE SET
                 status = excluded.status, attempts = partitions.attempts + 1,
                 articles = excluded.articles, failures = excluded.failures,

@@ -1,5 +1,5 @@
-"""Articles in the warehouse's table shapes: Arrow tables built from extracted records,
-with their ids and hashes, ready for one bulk insert.
+"""Articles in the warehouse's table shapes (``storage.schemas``): Arrow tables built
+from extracted records, with their ids and hashes, ready for one bulk insert.
 
 Pure (pyarrow and hashing, no DuckDB), so the parsing processes build them next to the
 extraction and the single writer only inserts (``storage.warehouse.save_rows``).
@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 
 from extractors.records import Article
 from extractors.version import EXTRACTOR_VERSION
+from storage.schemas import ARTICLES, CHILDREN, without
 
 
 def article_id(canonical_url: str) -> str:
@@ -44,105 +45,11 @@ def content_hash(article: Article) -> str:
     return hashlib.sha256(orjson.dumps(data)).hexdigest()
 
 
-TS = pa.timestamp("us", tz="UTC")
-
-# The articles table as stored; the writer sets the columns of LOAD_COLUMNS.
-ARTICLE_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("source", pa.string()),
-        ("url", pa.string()),
-        ("canonical_url", pa.string()),
-        ("title", pa.string()),
-        ("published_at", TS),
-        ("lead", pa.string()),
-        ("body_text", pa.string()),
-        ("author", pa.string()),
-        ("source_unit", pa.string()),
-        ("category", pa.string()),
-        ("language", pa.string()),
-        ("profile", pa.string()),
-        ("warnings", pa.list_(pa.string())),
-        ("content_hash", pa.string()),
-        ("extractor_version", pa.string()),
-        ("first_seen_at", TS),
-        ("updated_at", TS),
-        ("encoding_suspect", pa.bool_()),
-        ("text_hash", pa.string()),
-    ]
-)
+# The articles columns the writer sets (``storage.warehouse.save_rows``), not the rows.
 LOAD_COLUMNS = ("source", "first_seen_at", "updated_at")
 ROW = "_row"  # in a child table: its article's position in the articles table
 
-_OFFSETS = [("field", pa.string()), ("start_offset", pa.int32()), ("end_offset", pa.int32())]
-# Tables that hang off an article, keyed by (article_id, ordinal), replaced with it.
-# The table name is also the Article attribute that holds the records.
-CHILDREN: dict[str, pa.Schema] = {
-    "figures": pa.schema(
-        [
-            ("article_id", pa.string()),
-            ("ordinal", pa.int32()),
-            ("src", pa.string()),
-            ("caption", pa.string()),
-            ("credit", pa.string()),
-            ("alt", pa.string()),
-        ]
-    ),
-    "attachments": pa.schema(
-        [
-            ("article_id", pa.string()),
-            ("ordinal", pa.int32()),
-            ("url", pa.string()),
-            ("label", pa.string()),
-            ("kind", pa.string()),
-        ]
-    ),
-    "stats": pa.schema(
-        [
-            ("article_id", pa.string()),
-            ("ordinal", pa.int32()),
-            ("value", pa.float64()),
-            ("value_high", pa.float64()),
-            ("total", pa.float64()),
-            ("unit", pa.string()),
-            ("qualifier", pa.string()),
-            ("period", pa.string()),
-            ("text", pa.string()),
-            ("sentence", pa.string()),
-            *_OFFSETS,
-        ]
-    ),
-    "doc_refs": pa.schema(
-        [
-            ("article_id", pa.string()),
-            ("ordinal", pa.int32()),
-            ("number", pa.string()),
-            ("type_code", pa.string()),
-            ("type_name", pa.string()),
-            ("issuer_code", pa.string()),
-            ("year", pa.int32()),
-            ("issued_on", pa.date32()),
-            ("complete", pa.bool_()),
-            ("mentions", pa.int32()),
-            ("text", pa.string()),
-            *_OFFSETS,
-        ]
-    ),
-    "people": pa.schema(
-        [
-            ("article_id", pa.string()),
-            ("ordinal", pa.int32()),
-            ("name", pa.string()),
-            ("title", pa.string()),
-            ("quoted", pa.bool_()),
-            ("quote", pa.string()),
-            ("sentence", pa.string()),
-            *_OFFSETS,
-        ]
-    ),
-}
-
-_BUILT_SCHEMA = pa.schema([f for f in ARTICLE_SCHEMA if f.name not in LOAD_COLUMNS])
+_BUILT_SCHEMA = without(ARTICLES, LOAD_COLUMNS)
 _CHILD_BUILT = {name: schema.append(pa.field(ROW, pa.int32())) for name, schema in CHILDREN.items()}
 _RECORD_FIELDS = {"start_offset": "start", "end_offset": "end"}  # column -> record field
 

@@ -6,7 +6,7 @@ import fcntl
 import os
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,23 +16,17 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from bulletin.errors import QueryRefused
+from extractors.dates import DEFAULT_TIMEZONE
 from extractors.records import Article
-from storage import packs
+from storage import packs, schemas
 from storage.errors import StorageError
 from storage.memory import bounded_scan, write_memory
 from storage.migrations import migrate
 from storage.records import Failure, LoadCounts, Page
-from storage.rows import (
-    ARTICLE_SCHEMA,
-    CHILDREN,
-    ROW,
-    TS,
-    ArticleRows,
-    article_rows,
-)
+from storage.rows import ROW, ArticleRows, article_rows
 
 DEFAULT_DB = "warehouse.duckdb"
-TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
 def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
@@ -85,7 +79,7 @@ def connect(
             time.sleep(0.05)
         except duckdb.Error as exc:
             raise StorageError(f"cannot open warehouse {path}: {exc}") from exc
-    con.execute(f"SET TimeZone = '{TIMEZONE}'")
+    con.execute(f"SET TimeZone = '{DEFAULT_TIMEZONE}'")
     if query_only:  # the last setting: no statement can change one from here on
         con.execute("SET lock_configuration = true")
     if not read_only:
@@ -167,11 +161,6 @@ _DUCKDB_REFUSALS = (
 )
 # A statement's first word, past blanks and comments.
 _KEYWORD = re.compile(r"(?:\s+|--[^\n]*|/\*.*?\*/)*([A-Za-z]+)", re.DOTALL)
-
-
-class QueryRefused(StorageError):
-    """SQL a query-only connection does not run: empty, or a statement that would write
-    or reach past the warehouse file."""
 
 
 def run_query(con: duckdb.DuckDBPyConnection, sql: str) -> duckdb.DuckDBPyConnection:
@@ -296,30 +285,9 @@ def _log_size(path: Path) -> int:
         return 0
 
 
-_ALIAS_SCHEMA = pa.schema([("url", pa.string()), ("article_id", pa.string()), ("seen_at", TS)])
-
-_PAGE_SCHEMA = pa.schema(
-    [
-        ("url", pa.string()),
-        ("source", pa.string()),
-        ("kind", pa.string()),
-        ("status", pa.int32()),
-        ("fetched_at", TS),
-        ("bytes", pa.int64()),
-        ("content_hash", pa.string()),
-        ("content_type", pa.string()),
-        ("etag", pa.string()),
-        ("last_modified", pa.string()),
-    ]
-)
-_FAILURE_SCHEMA = pa.schema(
-    [
-        ("url", pa.string()),
-        ("source", pa.string()),
-        ("stage", pa.string()),
-        ("reason", pa.string()),
-        ("last_status", pa.int32()),
-    ]
+# A batch of failures: the columns of a Failure; record_failures sets the others.
+_FAILURE_BATCH = schemas.without(
+    schemas.FAILURES, ("attempts", "first_failed_at", "last_failed_at", "next_retry_at")
 )
 
 
@@ -354,7 +322,6 @@ class _Transaction:
         self.con.execute("ROLLBACK" if exc_type else "COMMIT")
 
 
-# The articles columns that are Article fields, as they are.
 def save_articles(
     con: duckdb.DuckDBPyConnection,
     source: str,
@@ -428,7 +395,7 @@ def save_rows(
             aliases[urls[by_id[aid]]] = aid
     if aliases:
         alias_rows = [{"url": u, "article_id": a, "seen_at": now} for u, a in aliases.items()]
-        with _Registered(con, _batch_aliases=_table(alias_rows, _ALIAS_SCHEMA)):
+        with _Registered(con, _batch_aliases=_table(alias_rows, schemas.ALIASES)):
             con.execute(
                 "INSERT INTO aliases BY NAME SELECT * FROM _batch_aliases "
                 "ON CONFLICT (url) DO UPDATE SET article_id = excluded.article_id"
@@ -448,7 +415,7 @@ def save_rows(
     kept_cols = ("article_id", "first_seen_at", "url")  # an article keeps its first URL
     loaded = {"source": "$source", "updated_at": "$now"}  # LOAD_COLUMNS but first_seen_at
     assignments = ", ".join(
-        f"{c} = {loaded.get(c, f'b.{c}')}" for c in ARTICLE_SCHEMA.names if c not in kept_cols
+        f"{c} = {loaded.get(c, f'b.{c}')}" for c in schemas.ARTICLES.names if c not in kept_cols
     )
     # The articles table has no index (migration 11): new articles are a plain insert,
     # and only a batch with updated ones pays for joining them to the stored rows and
@@ -467,7 +434,7 @@ def save_rows(
             + (" WHERE NOT list_contains($updated, article_id)" if updated else ""),
             {"source": source, "now": now, **({"updated": updated} if updated else {})},
         )
-        for child in CHILDREN:
+        for child in schemas.CHILDREN:
             if updated:
                 con.execute(
                     f"DELETE FROM {child} WHERE article_id IN (SELECT unnest(?))", [updated]
@@ -494,12 +461,15 @@ def save_pages(con: duckdb.DuckDBPyConnection, pages: Sequence[Page]) -> None:
     kept = ("bytes", "content_hash", "content_type", "etag", "last_modified")
     assignments = ", ".join(
         f"{c} = coalesce(b.{c}, pages.{c})" if c in kept else f"{c} = b.{c}"
-        for c in _PAGE_SCHEMA.names
+        for c in schemas.PAGES.names
         if c != "url"
     )
     # No index on pages (migration 11): the URLs fetched before are found first, and
     # only they are joined for the update.
-    tables = {"_new_pages": _table(fresh, _PAGE_SCHEMA), "_seen_pages": _table(seen, _PAGE_SCHEMA)}
+    tables = {
+        "_new_pages": _table(fresh, schemas.PAGES),
+        "_seen_pages": _table(seen, schemas.PAGES),
+    }
     with _Registered(con, **tables), _Transaction(con):
         if fresh:
             con.execute("INSERT INTO pages BY NAME SELECT * FROM _new_pages")
@@ -531,20 +501,6 @@ def usual_article_bytes(con: duckdb.DuckDBPyConnection, source: str) -> int | No
     if row is None or row[1] < USUAL_SIZE_SAMPLE:
         return None
     return int(row[0])
-
-
-_RAW_SCHEMA = pa.schema(
-    [
-        ("content_hash", pa.string()),
-        ("compression", pa.string()),
-        ("size", pa.int64()),
-        ("body", pa.binary()),
-        ("first_seen_at", TS),
-        ("pack", pa.string()),
-        ("pack_offset", pa.int64()),
-        ("pack_length", pa.int64()),
-    ]
-)
 
 
 def save_bodies(
@@ -590,7 +546,7 @@ def save_bodies(
             digests, packed, blobs, places, strict=True
         )
     ]
-    with _Registered(con, _batch_raw=_table(rows, _RAW_SCHEMA)):
+    with _Registered(con, _batch_raw=_table(rows, schemas.RAW_PAGES)):
         con.execute("INSERT INTO raw_pages BY NAME SELECT * FROM _batch_raw")
 
 
@@ -701,21 +657,19 @@ def record_failures(
         return
     now = now or datetime.now(UTC)
     latest = {f.url: f.to_dict() for f in failures}
-    table = _table(list(latest.values()), _FAILURE_SCHEMA)
+    table = _table(list(latest.values()), _FAILURE_BATCH)
     retryable = "NOT list_contains($final, excluded.stage)"
     with _Registered(con, _batch_failures=table):
         con.execute(
             f"""
-            INSERT INTO failures
-                (url, source, stage, reason, attempts, last_status, first_failed_at,
-                 last_failed_at, next_retry_at)
+            INSERT INTO failures BY NAME
             SELECT url, source, stage,
                    CASE WHEN stage NOT IN $final AND $max <= 1
                         THEN replace($gave_up, '{{attempts}}', '1') || reason
-                        ELSE reason END,
-                   1, last_status, $now, $now,
+                        ELSE reason END AS reason,
+                   1 AS attempts, last_status, $now AS first_failed_at, $now AS last_failed_at,
                    CASE WHEN stage NOT IN $final AND $max > 1
-                        THEN $now + to_seconds($backoff) END
+                        THEN $now + to_seconds($backoff) END AS next_retry_at
             FROM _batch_failures
             ON CONFLICT (url) DO UPDATE SET
                 stage = excluded.stage,
@@ -755,14 +709,13 @@ def record_reparse_failures(
         return
     now = now or datetime.now(UTC)
     latest = {f.url: f.to_dict() for f in failures}
-    table = _table(list(latest.values()), _FAILURE_SCHEMA)
+    table = _table(list(latest.values()), _FAILURE_BATCH)
     with _Registered(con, _reparse_failures=table):
         con.execute(
             """
-            INSERT INTO failures
-                (url, source, stage, reason, attempts, last_status, first_failed_at,
-                 last_failed_at, next_retry_at)
-            SELECT url, source, stage, reason, 0, last_status, $now, $now, $now
+            INSERT INTO failures BY NAME
+            SELECT *, 0 AS attempts, $now AS first_failed_at, $now AS last_failed_at,
+                   $now AS next_retry_at
             FROM _reparse_failures
             ON CONFLICT (url) DO UPDATE SET
                 reason = regexp_extract(failures.reason, '^gave up after \\d+ attempts: ')
@@ -871,99 +824,3 @@ def failure_reasons(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, st
     """Every URL of a source that is recorded as a failure, with its reason."""
     rows = con.execute("SELECT url, reason FROM failures WHERE source = ?", [source]).fetchall()
     return dict(rows)
-
-
-def last_success_started_at(
-    con: duckdb.DuckDBPyConnection, source: str, flow: str = "nightly"
-) -> datetime | None:
-    """When the last successful ``flow`` run that covered ``source`` started (a backfill
-    of an old range says nothing of what is new)."""
-    row = con.execute(
-        "SELECT max(started_at) FROM runs WHERE status = 'completed' AND flow = ? "
-        "AND list_contains(sources, ?)",
-        [flow, source],
-    ).fetchone()
-    return row[0] if row else None
-
-
-def start_run(
-    con: duckdb.DuckDBPyConnection,
-    run_id: str,
-    flow: str,
-    sources: Iterable[str],
-    *,
-    date_from: object = None,
-    date_to: object = None,
-    now: datetime | None = None,
-    host: str | None = None,
-    pid: int | None = None,
-    process_start: str | None = None,
-) -> None:
-    """Record that a run started, in the process ``pid`` on ``host`` (started at
-    ``process_start``, which a later process given the same pid does not share)."""
-    con.execute(
-        "INSERT INTO runs (run_id, flow, sources, started_at, status, date_from, date_to, "
-        "host, pid, process_start) VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)",
-        [
-            run_id,
-            flow,
-            list(sources),
-            now or datetime.now(UTC),
-            date_from,
-            date_to,
-            host,
-            pid,
-            process_start,
-        ],
-    )
-
-
-CRASHED = (
-    "crashed: its process (pid {pid} on {host}) ended without finishing the run "
-    "(found by the next run on the host)"
-)
-
-
-def mark_crashed_runs(
-    con: duckdb.DuckDBPyConnection,
-    host: str,
-    is_running: Callable[[int, str | None], bool],
-    *,
-    now: datetime | None = None,
-) -> list[str]:
-    """Mark the runs still ``running`` on ``host`` whose process is gone
-    (``is_running(pid, process_start)`` is false) as ``crashed``, finished ``now``, with
-    a message saying so; returns their run ids. Runs of other hosts are left alone (this
-    host cannot see their processes), and so are runs recorded before migration 12,
-    which have no host."""
-    rows = con.execute(
-        "SELECT run_id, pid, process_start FROM runs "
-        "WHERE status = 'running' AND host = ? AND pid IS NOT NULL ORDER BY started_at",
-        [host],
-    ).fetchall()
-    dead = [(run_id, pid) for run_id, pid, start in rows if not is_running(pid, start)]
-    for run_id, pid in dead:
-        con.execute(
-            "UPDATE runs SET status = 'crashed', finished_at = ?, message = ? "
-            "WHERE run_id = ? AND status = 'running'",
-            [now or datetime.now(UTC), CRASHED.format(pid=pid, host=host), run_id],
-        )
-    return [run_id for run_id, _ in dead]
-
-
-def finish_run(
-    con: duckdb.DuckDBPyConnection,
-    run_id: str,
-    status: str,
-    counts: dict[str, int],
-    *,
-    message: str | None = None,
-    now: datetime | None = None,
-) -> None:
-    """Record how a run ended and what it counted."""
-    cols = ("discovered", "fetched", "new", "updated", "unchanged", "failed")
-    sets = ", ".join(f"{c} = ?" for c in cols)
-    con.execute(
-        f"UPDATE runs SET status = ?, finished_at = ?, message = ?, {sets} WHERE run_id = ?",
-        [status, now or datetime.now(UTC), message, *(counts.get(c, 0) for c in cols), run_id],
-    )

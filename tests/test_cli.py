@@ -38,6 +38,18 @@ def db(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture
+def sources(tmp_path: Path) -> Path:
+    """A sources file naming the sources s and t: a --source must be one of its names."""
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        "sources:\n"
+        + "".join(f"  - {{name: {n}, base_url: 'http://{n}.test', listings: [/]}}\n" for n in "st"),
+        encoding="utf-8",
+    )
+    return path
+
+
 QUERY = "SELECT title, published_at, author FROM articles"
 
 
@@ -150,7 +162,7 @@ def test_extract_seed_json_matches_the_gold(shared_dir: Path) -> None:
 
 
 def test_failures_lists_each_url_with_its_stage_and_reason(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, sources: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from storage.records import Failure
     from storage.warehouse import record_failures
@@ -166,7 +178,8 @@ def test_failures_lists_each_url_with_its_stage_and_reason(
         now=datetime(2026, 11, 1, tzinfo=UTC),
     )
     con.close()
-    assert main(["failures", "--db", str(path), "--source", "t", "--format", "csv"]) == 0
+    args = ["failures", "--db", str(path), "--sources", str(sources)]
+    assert main([*args, "--source", "t", "--format", "csv"]) == 0
     assert capsys.readouterr().out.splitlines() == [
         "source,stage,reason,attempts,last_status,last_failed_at,next_retry_at,url",
         "t,skip,not an HTML page (application/pdf),1,200,2026-11-01T07:00:00+07:00,,"
@@ -180,7 +193,7 @@ def test_failures_lists_each_url_with_its_stage_and_reason(
 
 
 def test_failures_retry_hands_given_up_pages_back(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, sources: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from storage.records import Failure
     from storage.warehouse import record_failures
@@ -203,7 +216,8 @@ def test_failures_retry_hands_given_up_pages_back(
         ("http://p.test/a", "HTTP 503", 0),
         ("http://p.test/b", "gave up after 3 attempts: HTTP 503", 3),
     ]
-    assert main(["failures", "--db", str(path), "--source", "s", "--retry"]) == 0
+    of_s = ["--sources", str(sources), "--source", "s"]
+    assert main(["failures", "--db", str(path), *of_s, "--retry"]) == 0
     assert capsys.readouterr().out.startswith("1 given-up page(s)")
     missing = tmp_path / "none.duckdb"
     assert main(["failures", "--db", str(missing), "--retry"]) == 2

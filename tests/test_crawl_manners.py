@@ -11,6 +11,7 @@ import pytest
 
 from flows.crawling.client import USER_AGENT, fetch, make_client
 from flows.crawling.discover import discover
+from flows.crawling.fetcher import Fetcher
 from flows.crawling.politeness import Politeness
 from flows.ingest.steps import fetch_articles
 from flows.sources import Source
@@ -61,10 +62,9 @@ def test_a_robots_disallow_is_obeyed_and_recorded(served) -> None:
     with make_client() as client:
         polite = Politeness(client, rate=0, user_agent=USER_AGENT)
         found = discover(
-            client,
+            Fetcher(client, politeness=polite),
             source_for(base_url, 0),
             since=datetime(2026, 11, 1, tzinfo=HCM),
-            politeness=polite,
         )
     paths = [path for _, _, path, _ in portal.requests]
     assert not [p for p in paths if p.startswith("/kinh-te")]
@@ -100,7 +100,7 @@ def test_per_host_concurrency_and_rate_hold_together(served) -> None:
             source = replace(source_for(base_url, rate), concurrency=concurrency)
             polite = Politeness(client, rate=rate, concurrency=concurrency, user_agent=USER_AGENT)
             portal.clear_requests()
-            batch = fetch_articles(client, source, urls, politeness=polite)
+            batch = fetch_articles(Fetcher(client, politeness=polite), source, urls)
             assert batch.rows.column("url") == urls  # in order, none lost
             # Never more than the cap at once, and the cap is used (a loaded machine may
             # keep a worker from catching up, so the peak may fall short of 3).

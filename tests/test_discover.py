@@ -12,6 +12,7 @@ import pytest
 
 from flows.crawling.client import make_client
 from flows.crawling.discover import Archived, discover
+from flows.crawling.fetcher import Fetcher
 from flows.sources import Source, load_sources
 from storage.errors import StorageError
 
@@ -33,7 +34,7 @@ def listing_requests(sample, before: int) -> list[str]:
 def test_walks_every_page_newest_first(portal, source: Source) -> None:
     sample, base_url = portal
     with make_client() as client:
-        found = discover(client, source)
+        found = discover(Fetcher(client), source)
     assert [item.url for item in found.items] == [
         base_url + a.path
         for slug in ("tin-tuc-su-kien", "kinh-te", "van-hoa-xa-hoi")
@@ -51,7 +52,7 @@ def test_stops_at_since_and_at_a_page_of_known_urls(portal, source: Source) -> N
     sample, base_url = portal
     news = [a for a in sample.articles if a.category_slug == "tin-tuc-su-kien"]
     with make_client() as client:
-        found = discover(client, source, since=SINCE)
+        found = discover(Fetcher(client), source, since=SINCE)
         assert {i.url for i in found.items} == {
             base_url + a.path for a in sample.articles if a.published_at >= SINCE
         }
@@ -59,7 +60,7 @@ def test_stops_at_since_and_at_a_page_of_known_urls(portal, source: Source) -> N
 
         known = {base_url + a.path for a in news[:10]}
         mark = len(sample.requests)
-        found = discover(client, source, known=known)
+        found = discover(Fetcher(client), source, known=known)
         first_pages = listing_requests(sample, mark)
     # The news listing stops after its first page (all known); the others walk on.
     assert sum(p.startswith("/tin-tuc-su-kien") for p in first_pages) == 1
@@ -74,7 +75,7 @@ def test_a_missing_listing_is_a_failure_and_the_others_go_on(
     path = write_sources(tmp_path, base_url, extra_listing="/khong-ton-tai")
     source = load_sources(path).get("sample")
     with make_client() as client:
-        found = discover(client, source, since=datetime(2026, 11, 15, tzinfo=HCM))
+        found = discover(Fetcher(client), source, since=datetime(2026, 11, 15, tzinfo=HCM))
     assert [(f.url, f.stage, f.reason, f.last_status) for f in found.failures] == [
         (base_url + "/khong-ton-tai", "discover", "HTTP 404 Not Found", 404)
     ]
@@ -91,17 +92,17 @@ def test_an_unchanged_first_page_costs_one_conditional_request_read_from_the_arc
 ) -> None:
     sample, base_url = portal
     with make_client() as client:
-        first = discover(client, source, since=SINCE)
+        first = discover(Fetcher(client), source, since=SINCE)
         archived = {
             p.url: Archived(first.bodies[p.content_hash].unpacked, p.content_type, (p.etag, None))
             for p in first.pages
             if p.content_hash
         }
         mark = len(sample.requests)
-        again = discover(client, source, since=SINCE, archived=archived)
+        again = discover(Fetcher(client), source, since=SINCE, archived=archived)
         known = {item.url for item in first.items}
         mark_known = len(sample.requests)
-        quiet = discover(client, source, since=SINCE, archived=archived, known=known)
+        quiet = discover(Fetcher(client), source, since=SINCE, archived=archived, known=known)
     assert all(a.validators[0].startswith('"') for a in archived.values())
     # The 304s are read from the archive: the same links as before, no body sent again.
     assert [item.url for item in again.items] == [item.url for item in first.items]
@@ -124,10 +125,10 @@ def test_a_304_whose_body_the_archive_lost_is_fetched_again_whole(portal, source
         raise StorageError("raw page: cannot open its pack")
 
     with make_client() as client:
-        first = discover(client, source, since=SINCE)
+        first = discover(Fetcher(client), source, since=SINCE)
         archived = {p.url: Archived(lost, p.content_type, (p.etag, None)) for p in first.pages}
         mark = len(sample.requests)
-        again = discover(client, source, since=SINCE, archived=archived)
+        again = discover(Fetcher(client), source, since=SINCE, archived=archived)
     assert [item.url for item in again.items] == [item.url for item in first.items]
     assert again.failures == [] and again.listing_errors == []
     assert sorted((p.url, p.status) for p in again.pages) == sorted(
@@ -146,10 +147,12 @@ def test_sitemaps_and_feeds_are_listings_and_nesting_is_bounded(portal, source: 
     news = [base_url + a.path for a in sample.articles if a.category_slug == "tin-tuc-su-kien"]
     with make_client() as client:
         sitemap = replace(source, listing_urls=(base_url + "/sitemap.xml",))
-        found = discover(client, sitemap)
-        recent = discover(client, sitemap, since=SINCE)
-        shallow = discover(client, replace(sitemap, max_depth=0))
-        feed = discover(client, replace(source, listing_urls=(base_url + "/rss/tin-tuc-su-kien",)))
+        found = discover(Fetcher(client), sitemap)
+        recent = discover(Fetcher(client), sitemap, since=SINCE)
+        shallow = discover(Fetcher(client), replace(sitemap, max_depth=0))
+        feed = discover(
+            Fetcher(client), replace(source, listing_urls=(base_url + "/rss/tin-tuc-su-kien",))
+        )
     assert {i.url for i in found.items} == everything
     assert len(found.items) == len(everything)
     assert [p.url for p in found.pages] == [base_url + "/sitemap.xml"] + [
@@ -175,17 +178,17 @@ def test_a_front_page_with_nothing_new_is_the_only_listing_asked_for(
     assert source.front_url == base_url + "/"
     with make_client() as client:
         mark = len(sample.requests)
-        everything = discover(client, source, stop_at_known=False)  # a backfill walks all
+        everything = discover(Fetcher(client), source, stop_at_known=False)  # a backfill walks all
         backfill_requests = listing_requests(sample, mark)
         known = {item.url for item in everything.items}
         mark = len(sample.requests)
-        quiet = discover(client, source, known=known)
+        quiet = discover(Fetcher(client), source, known=known)
         quiet_requests = listing_requests(sample, mark)
         # One article the warehouse does not hold: the listings are walked, and the
         # links keep the dates their listing gives them.
         newest = base_url + sample.articles[0].path
         mark = len(sample.requests)
-        found = discover(client, source, known=known - {newest})
+        found = discover(Fetcher(client), source, known=known - {newest})
         walked = listing_requests(sample, mark)
     assert "/" not in backfill_requests and len(backfill_requests) == 7
     assert quiet_requests == ["/"]

@@ -18,11 +18,11 @@ from cli_reader import count_articles
 from bulletin.cli import main
 from flows.backfill import backfill
 from flows.nightly import nightly
+from storage.runs import RUN_COUNTS as COUNTS
 
 pytestmark = pytest.mark.slow
 
 ICT = timezone(timedelta(hours=7))
-COUNTS = ("discovered", "fetched", "new", "updated", "unchanged", "failed")
 TABLES = ("articles", "figures", "attachments", "pages", "failures")
 
 
@@ -320,7 +320,7 @@ def test_reparse_from_the_archive_with_the_network_disabled(
     import httpx
 
     from flows.ingest.reparse import reparse
-    from storage.warehouse import connect
+    from storage.warehouse import connect, writing
 
     sample, base_url = portal
     sources = write_sources(tmp_path, base_url)
@@ -333,12 +333,17 @@ def test_reparse_from_the_archive_with_the_network_disabled(
     monkeypatch.setattr(httpx.Client, "send", no_network)
     tables = ("articles", "figures", "stats", "doc_refs", "people", "pages")
 
-    def snapshot(con) -> dict[str, list[tuple]]:
-        return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=str) for t in tables}
+    def snapshot() -> dict[str, list[tuple]]:
+        con = connect(db, read_only=True)
+        try:
+            return {
+                t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=str) for t in tables
+            }
+        finally:
+            con.close()
 
-    con = connect(db)
-    before = snapshot(con)
-    counts = reparse(con, sources_file=str(sources))
+    before = snapshot()
+    counts = reparse(db, sources_file=str(sources))
     assert (counts.pages, counts.updated, counts.unchanged, counts.failed, counts.missing) == (
         59,
         0,
@@ -346,14 +351,15 @@ def test_reparse_from_the_archive_with_the_network_disabled(
         1,
         0,
     )
-    assert snapshot(con) == before
+    assert snapshot() == before
 
     # An extractor upgrade, simulated: the stored output no longer matches the page.
     url = base_url + sample.article(KNOWN_INDEX).path
-    con.execute("UPDATE articles SET title = 'cũ', content_hash = 'old' WHERE url = ?", [url])
-    counts = reparse(con, sources_file=str(sources))
+    with writing(db) as con:
+        con.execute("UPDATE articles SET title = 'cũ', content_hash = 'old' WHERE url = ?", [url])
+    counts = reparse(db, sources_file=str(sources))
     assert (counts.updated, counts.unchanged) == (1, 57)
-    after = snapshot(con)
+    after = snapshot()
     assert after["articles"] != before["articles"]  # updated_at moved on for that one row
     assert [(r[0], r[4]) for r in after["articles"] if r[2] == url] == [
         (r[0], r[4]) for r in before["articles"] if r[2] == url
@@ -373,13 +379,16 @@ def test_reparse_from_the_archive_with_the_network_disabled(
 
     monkeypatch.setattr(flows.ingest.parsing, "extract", upgraded)
     monkeypatch.setattr(storage.rows, "EXTRACTOR_VERSION", "9.9.9")
-    counts = reparse(con, sources_file=str(sources), workers=1)  # in this process
+    counts = reparse(db, sources_file=str(sources), workers=1)  # in this process
     assert (counts.updated, counts.unchanged, counts.new) == (58, 0, 0)
-    rows = con.execute("SELECT title, extractor_version FROM articles").fetchall()
+    con = connect(db, read_only=True)
+    try:
+        rows = con.execute("SELECT title, extractor_version FROM articles").fetchall()
+    finally:
+        con.close()
     assert len(rows) == 58
     assert all(t.endswith(" (v9)") and v == "9.9.9" for t, v in rows)
-    assert snapshot(con)["pages"] == before["pages"]
-    con.close()
+    assert snapshot()["pages"] == before["pages"]
 
 
 def test_bulletin_sql_answers_while_a_run_writes(

@@ -10,10 +10,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.ingest.health import UnhealthySources, problems
+from bulletin.errors import UnhealthySources
+from flows.ingest.health import problems
 from flows.nightly import nightly
 from sample_portal import Fault, PortalConfig, SamplePortal
-from storage.health import nothing_new_streak, record_source_counts
+from storage.runs import nothing_new_streak, record_source_counts
 from storage.warehouse import connect
 
 pytestmark = pytest.mark.slow
@@ -28,7 +29,7 @@ def served() -> Iterator[tuple[SamplePortal, str]]:
 
 def test_problems_name_the_source_and_why() -> None:
     assert problems("a", pages=40, failed=20, max_error_rate=0.5, nothing_new_streak=6) == []
-    assert problems("a", pages=9, failed=9, max_error_rate=0.5) == []  # too few to judge
+    assert problems("a", pages=9, failed=8, max_error_rate=0.5) == []  # too few to judge
     assert problems("a", pages=40, failed=21, max_error_rate=0.5, nothing_new_streak=7) == [
         "a: no new article for 7 nightly runs in a row",
         "a: 21 of 40 pages failed (52%, above the 50% allowed; see bulletin failures --source a)",
@@ -47,14 +48,14 @@ def test_a_failing_source_fails_the_flow_after_saving_what_it_got(
         nightly(sources=["sample"], db=str(db), sources_file=str(sources))
     listed = len(portal.articles)
     pages = listed + sum(portal.page_count(c.slug) for c in portal.categories)
-    assert str(info.value) == (
+    problem = (
         f"sample: {listed} of {pages} pages failed ({listed / pages:.0%}, above "
         "the 50% allowed; see bulletin failures --source sample)"
     )
+    assert str(info.value) == f"a source needs attention:\n  {problem}"
     con = duckdb.connect(str(db), read_only=True)
-    assert con.execute("SELECT status, message FROM runs").fetchall() == [
-        ("completed", str(info.value))
-    ]
+    # What it got is saved, and the run says it failed, and why.
+    assert con.execute("SELECT status, message FROM runs").fetchall() == [("failed", problem)]
     assert con.execute("SELECT count(*) FROM failures").fetchall() == [(listed,)]
     con.close()
 
@@ -82,7 +83,9 @@ def test_seven_nights_with_nothing_new_fail_the_flow_and_the_summary_is_publishe
     assert second["new"] == 0  # the sixth quiet night passes
     with pytest.raises(UnhealthySources) as info:
         nightly(sources=["sample"], db=str(db), sources_file=str(sources))
-    assert str(info.value) == "sample: no new article for 7 nightly runs in a row"
+    assert str(info.value) == (
+        "a source needs attention:\n  sample: no new article for 7 nightly runs in a row"
+    )
 
     with get_client(sync_client=True) as client:
         artifacts = client.read_artifacts(

@@ -18,6 +18,7 @@ from extractors import Article, parse_listing
 from extractors.urls import absolute
 from flows.crawling.client import Fetched, FetchError, fetch, make_client
 from flows.crawling.discover import Discovery, discover
+from flows.crawling.fetcher import Fetcher
 from flows.crawling.guard import HostGuard
 from flows.crawling.urls import MalformedURL, canonical_url, check_url
 from flows.ingest.steps import fetch_articles
@@ -80,7 +81,7 @@ def serve(pages: dict[str, str | bytes]) -> Callable[[httpx.Request], httpx.Resp
 def walk(pages: dict[str, str | bytes], source: Source = SOURCE) -> Discovery:
     guard = HostGuard(source.hosts, allow_private=True)
     with make_client(transport=httpx.MockTransport(serve(pages))) as client:
-        return discover(client, source, guard=guard)
+        return discover(Fetcher(client, guard=guard), source)
 
 
 # -- examples ---------------------------------------------------------------------------
@@ -123,7 +124,7 @@ def test_an_ipv6_literal_link_is_left_alone_and_the_good_links_are_ingested() ->
         "https://portal.test/tin-tuc/bai-6": ARTICLE.format(title="Bài sáu"),
     }
     with make_client(transport=httpx.MockTransport(serve(dict(articles)))) as client:
-        batch = fetch_articles(client, SOURCE, [i.url for i in found.items])
+        batch = fetch_articles(Fetcher(client), SOURCE, [i.url for i in found.items])
     assert batch.failures == []
     assert batch.rows.column("url") == list(articles)
     assert batch.rows.column("title") == ["Bài một", "Bài hai", "Bài sáu"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 
 from flows.crawling.client import make_client
+from flows.crawling.fetcher import Fetcher
 from flows.ingest.steps import fetch_articles, fetch_pages, parse_pages
 from flows.sources import Source
 from storage.records import Failure
@@ -32,7 +33,9 @@ def test_a_batch_accounts_for_every_url() -> None:
         }.get(request.url.path, httpx.Response(404))
 
     urls = [f"http://portal.test/{p}" for p in ("a", "b.pdf", "c", "d")]
-    batch = fetch_articles(make_client(transport=httpx.MockTransport(handler)), SOURCE, urls)
+    batch = fetch_articles(
+        Fetcher(make_client(transport=httpx.MockTransport(handler))), SOURCE, urls
+    )
     assert batch.rows.column("url") == ["http://portal.test/a"]
     assert batch.failures == [
         Failure("http://portal.test/b.pdf", "s", "skip", "not an HTML page (application/pdf)", 200),
@@ -56,7 +59,7 @@ def test_a_page_far_shorter_than_the_sources_pages_is_a_soft_error() -> None:
 
     client = make_client(transport=httpx.MockTransport(handler))
     urls = ["http://portal.test/a", "http://portal.test/empty"]
-    short = parse_pages(fetch_pages(client, SOURCE, urls, usual_bytes=size * 4 + 1))
+    short = parse_pages(fetch_pages(Fetcher(client), SOURCE, urls, usual_bytes=size * 4 + 1))
     assert short.rows.column("url") == []
     assert short.failures == [
         Failure(
@@ -69,6 +72,6 @@ def test_a_page_far_shorter_than_the_sources_pages_is_a_soft_error() -> None:
         ),
         Failure(urls[1], "s", "extract", "no title found", 200),
     ]
-    enough = parse_pages(fetch_pages(client, SOURCE, urls[:1], usual_bytes=size * 4))
+    enough = parse_pages(fetch_pages(Fetcher(client), SOURCE, urls[:1], usual_bytes=size * 4))
     assert enough.failures == []
     assert enough.rows.column("url") == urls[:1]

@@ -1,6 +1,11 @@
 """Runs in their own processes: a backfill killed (SIGKILL) mid-run and run again ends
 with the same warehouse as a run never interrupted; a nightly run and a backfill started
-together both complete while a reader queries."""
+together both complete while a reader queries.
+
+Each command runs in a session (and process group) of its own, marked with an id of its
+own (``process_tree.start``): a command is killed with its whole group, and what carries
+its mark, wherever it went (its reaper, a process handed on to init), must be gone soon
+after; after each test, whatever is left of its commands is killed."""
 
 from __future__ import annotations
 
@@ -16,7 +21,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from cli_reader import count_articles
-from process_tree import end_all, tree, wait_gone
+from process_tree import describe, end_all, of_run, run_id, start, wait_marked
 
 from sample_portal import PortalConfig, SamplePortal
 
@@ -35,15 +40,30 @@ CONTENT = {
 
 
 _started: list[subprocess.Popen[bytes]] = []  # this test's commands, ended after it
+GONE_WITHIN = 30.0  # seconds what a command started has to end once the command has ended
 
 
 @pytest.fixture(autouse=True)
 def nothing_left_running() -> Iterator[None]:
     """Whatever a test started (the command, its Prefect server, its parsing processes,
-    its reaper) is ended when the test ends, passed or failed."""
+    its reaper, and what any of them left to init) is ended when the test ends, passed
+    or failed: every command's, even when one of them cannot be."""
     yield
+    problems = []
     while _started:
-        end_all(_started.pop())
+        try:
+            end_all(_started.pop())
+        except AssertionError as exc:
+            problems.append(str(exc))
+    assert not problems, problems
+
+
+def left_of(run: subprocess.Popen[bytes]) -> list[str]:
+    """What is still running of ``run`` (ended) after up to GONE_WITHIN seconds, by its
+    mark: the processes it started, wherever they went."""
+    token = run_id(run)
+    assert token is not None
+    return describe(wait_marked(token, GONE_WITHIN))
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +84,8 @@ def backfill(db: Path, sources: Path, home: Path) -> subprocess.Popen[bytes]:
 
 def bulletin(args: list[str], db: Path, sources: Path, home: Path) -> subprocess.Popen[bytes]:
     """The CLI in a process of its own, with a Prefect home of its own, in a session
-    (and process group) of its own, so that killing the group ends what it started."""
+    (and process group) of its own, so that killing the group ends what it started, and
+    marked, so that what left the group is found too (``process_tree.start``)."""
     env = {
         **os.environ,
         "PREFECT_HOME": str(home),
@@ -77,13 +98,7 @@ def bulletin(args: list[str], db: Path, sources: Path, home: Path) -> subprocess
     env.pop("PREFECT_API_URL", None)
     command = [sys.executable, "-m", "bulletin.cli", *args]
     command += ["--db", str(db), "--sources", str(sources)]
-    process = subprocess.Popen(
-        command,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
+    process = start(command, env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _started.append(process)
     return process
 
@@ -106,6 +121,7 @@ def test_killed_backfills_run_again_match_an_uninterrupted_one(
     whole = tmp_path / "whole.duckdb"
     done = backfill(whole, sources, home)
     assert done.wait(timeout=600) == 0, done.stderr.read() if done.stderr else ""
+    assert left_of(done) == []
     expected = contents(whole)
     first, last = date.fromisoformat(FIRST), date.fromisoformat(LAST)
     in_range = [
@@ -123,12 +139,15 @@ def test_killed_backfills_run_again_match_an_uninterrupted_one(
         while len(portal.requests) < kill_after and run.poll() is None:
             assert time.monotonic() < deadline
             time.sleep(0.02)
-        started = tree(run.pid)  # its Prefect server, parsing processes and reaper
-        os.killpg(run.pid, signal.SIGKILL)  # the command and all it started
+        assert run.poll() is None, "it ended before it was killed"
+        started = describe(of_run(run))  # it, its Prefect server, parsing processes, reaper
+        os.killpg(run.pid, signal.SIGKILL)  # its process group: it and what it started
         assert run.wait(timeout=60) == -signal.SIGKILL  # killed mid-run, not finished
-        assert not wait_gone(started, 10), "a process it started is still running"
+        # Its reaper, in a session of its own, ends once it sees the command gone.
+        assert left_of(run) == [], f"killed after {kill_after} requests; it ran {started}"
         again = backfill(db, sources, home)
         assert again.wait(timeout=600) == 0, again.stderr.read() if again.stderr else ""
+        assert left_of(again) == []
         assert contents(db) == expected, f"killed after {kill_after} requests"
 
 
@@ -158,6 +177,7 @@ def test_a_nightly_run_and_a_backfill_at_once_both_complete_while_a_reader_queri
         time.sleep(0.5)
     for run in runs:
         assert run.wait() == 0, run.stderr.read() if run.stderr else ""
+        assert left_of(run) == []
     print(f"reader: {len(waits)} queries, longest wait {max(waits):.2f} s")
     assert waits and max(waits) < 5.0
     con = duckdb.connect(str(db), read_only=True)

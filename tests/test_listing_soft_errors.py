@@ -13,6 +13,7 @@ import httpx
 from extractors import parse_listing
 from flows.crawling.client import make_client
 from flows.crawling.discover import discover
+from flows.crawling.fetcher import Fetcher
 from flows.sources import load_sources
 from storage.records import Failure
 from storage.warehouse import clear_failures, record_failures, writing
@@ -50,7 +51,7 @@ def test_a_listing_page_with_no_link_is_a_failure_not_the_end(
         return httpx.Response(404)
 
     with make_client(transport=httpx.MockTransport(handler)) as client:
-        found = discover(client, source)
+        found = discover(Fetcher(client), source)
 
     news_articles = [a for a in sample.articles if a.category_slug == "tin-tuc-su-kien"]
     assert [item.url for item in found.items] == [base_url + a.path for a in news_articles[:10]]

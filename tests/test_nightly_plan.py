@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from flows.nightly import OVERLAP, nightly_plan
-from flows.pipeline import Plan
+from flows.ingest.plans import OVERLAP, Plan, nightly_plan
 from flows.sources import Source
 from storage.ledger import DayOutcome, record_days
-from storage.warehouse import finish_run, start_run, writing
+from storage.runs import finish_run, start_run
+from storage.warehouse import writing
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)

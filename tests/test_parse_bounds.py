@@ -23,6 +23,7 @@ from extractors.facts.sentences import Sentence, sentences
 from extractors.facts.spans import Spans
 from extractors.limits import ParseTimeout, check, time_limit, too_slow
 from flows.crawling.client import make_client
+from flows.crawling.fetcher import Fetcher
 from flows.ingest.parsing import MIN_POOL_JOBS, ParseJob, parse_all, parse_one
 from flows.ingest.steps import fetch_articles
 from flows.sources import Source, SourcesError, load_sources
@@ -255,10 +256,7 @@ def test_in_the_pool_a_real_timer_stops_a_page_stalled_in_parsing() -> None:
     )
     slow = ParseJob("http://p.test/slow", stalled, None, None, "UTC", parse_timeout=0.2)
     jobs = [*good[:4], slow, *good[4:]]
-    try:
-        parsed = parse_all(jobs, workers=2)
-    finally:
-        parsing.close_pools()
+    parsed = parse_all(jobs, workers=2)
     assert parsed.errors == [None] * 4 + ["too slow to parse (over 0.2 s)"] + [None] * (
         len(good) - 4
     )
@@ -310,7 +308,7 @@ def test_a_source_limit_reaches_its_pages(tmp_path: Path) -> None:
     assert (source.parse_timeout, limited.parse_timeout) == (30.0, 0.5)
     urls = [f"http://portal.test/{p}" for p in ("a", "slow", "b")]
     with make_client(transport=httpx.MockTransport(handler)) as client:
-        batch = fetch_articles(client, limited, urls)
+        batch = fetch_articles(Fetcher(client), limited, urls)
     assert batch.rows.column("url") == ["http://portal.test/a", "http://portal.test/b"]
     assert batch.failures == [
         Failure("http://portal.test/slow", "s", "extract", "too slow to parse (over 0.5 s)", 200)

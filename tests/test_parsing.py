@@ -4,6 +4,7 @@ this process instead of failing the run."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
@@ -14,7 +15,7 @@ import pytest
 
 import flows.ingest.parsing as parsing
 from extractors import Article, ExtractionError, parse_listing
-from flows.ingest.parsing import Parsed, ParseJob, parse_all, submit_all
+from flows.ingest.parsing import Parsed, ParseJob, Parser, Usage, parse_all
 from sample_portal import PortalConfig, SamplePortal
 from sample_portal.render import article_page
 from sample_portal.routes import respond
@@ -39,11 +40,15 @@ def jobs() -> list[ParseJob]:
 
 def test_the_pool_gives_what_one_process_gives_in_order() -> None:
     pages = jobs()
-    try:
-        pooled = parse_all(pages, workers=2)
-    finally:
-        parsing.close_pools()
+    with Parser(2) as parser:
+        pooled = parser.parse(pages)
+        usage = parser.take_usage()
     assert pooled == parse_all(pages, workers=1)
+    # Parsed on the pool's processes, not here; the parser counts what it did.
+    assert usage.pages == len(pages)
+    assert 1 <= len(usage.processes) <= 2
+    assert os.getpid() not in usage.processes
+    assert parser.take_usage() == Usage(0, frozenset())
     assert pooled.errors == [None] * (len(pages) - 1) + ["no title found"]
     assert pooled.positions() == [*range(len(pages) - 1), None]
     # The rows are those of the articles extracted here, whole.
@@ -55,16 +60,17 @@ def test_the_pool_gives_what_one_process_gives_in_order() -> None:
 def test_a_pool_that_cannot_run_falls_back_to_this_process(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def broken(workers: int) -> object:
+    def broken(workers: int) -> parsing.Executor:
         raise BrokenProcessPool("A child process terminated abruptly")
 
-    monkeypatch.setattr(parsing, "_pool", broken)
-    monkeypatch.setattr(parsing, "_pool_broken", None)
     pages = jobs()
+    parser = Parser(2, start_pool=broken)
     with pytest.warns(RuntimeWarning, match="parsing in one process: .*BrokenProcessPool"):
-        first = parse_all(pages, workers=2)
+        first = parser.parse(pages)
     assert first == parse_all(pages, workers=1)
-    assert parsing._pool_broken == "BrokenProcessPool: A child process terminated abruptly"
+    assert parser.broken == "BrokenProcessPool: A child process terminated abruptly"
+    # Another run's parser is not this one: a broken pool stays with its run.
+    assert Parser(2).broken is None
 
 
 class PendingPool:
@@ -73,22 +79,21 @@ class PendingPool:
     def __init__(self) -> None:
         self.submitted: list[tuple[Future[Parsed], list[ParseJob]]] = []
 
-    def submit(self, fn: Callable[..., Any], chunk: list[ParseJob]) -> Future[Any]:
+    def submit(self, fn: Callable[..., Any], /, *args: Any) -> Future[Any]:
         future: Future[Any] = Future()
+        _, chunk = args  # _with_pid(the chunk's parse, chunk)
         self.submitted.append((future, chunk))
         return future
 
     def run(self) -> None:
         for future, chunk in self.submitted:
-            future.set_result(parsing._parse_chunk(chunk))
+            future.set_result((4242, parsing._parse_chunk(chunk)))
 
 
-def pending_pool(monkeypatch: pytest.MonkeyPatch) -> PendingPool:
-    """A PendingPool in place of the parsing processes, which work until now."""
+def pending_parser() -> tuple[Parser, PendingPool]:
+    """A parser whose processes are a PendingPool, which works when told to."""
     pool = PendingPool()
-    monkeypatch.setattr(parsing, "_pool", lambda workers: pool)
-    monkeypatch.setattr(parsing, "_pool_broken", None)
-    return pool
+    return Parser(2, start_pool=lambda workers: pool), pool
 
 
 def counting_parse_one(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -107,10 +112,10 @@ def counting_parse_one(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_submit_all_returns_before_the_pool_has_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
     pages = jobs()
     expected = parse_all(pages, workers=1)
-    pool = pending_pool(monkeypatch)
+    parser, pool = pending_parser()
     monkeypatch.setattr(parsing, "CHUNKS_PER_WORKER", 2)
     calls = counting_parse_one(monkeypatch)
-    pending = submit_all(pages, workers=2)
+    pending = parser.submit(pages)
     assert calls == []  # nothing parsed yet
     # 14 pages, 2 workers, 2 chunks per worker: chunks of 14 // 4 = 3 pages, in order
     assert len(pages) == 14
@@ -119,16 +124,15 @@ def test_submit_all_returns_before_the_pool_has_parsed(monkeypatch: pytest.Monke
     pool.run()
     assert pending.result() == expected
     assert calls == [page.url for page in pages]  # by the fake pool's chunks, in order
+    assert parser.take_usage() == Usage(len(pages), frozenset({4242}))
 
 
 def test_submit_all_on_the_pool_gives_each_batch_in_order() -> None:
     pages = jobs()
     first, second = pages[:9], pages[9:]
-    try:
-        pending = [submit_all(first, workers=2), submit_all(second, workers=2)]
+    with Parser(2) as parser:
+        pending = [parser.submit(first), parser.submit(second)]
         results = [p.result() for p in pending]
-    finally:
-        parsing.close_pools()
     assert results[0] == parse_all(first, workers=1)
     assert results[1] == parse_all(second, workers=1)  # 5 pages: in this process
     assert results[1].errors[-1] == "no title found"
@@ -138,13 +142,12 @@ def test_submit_all_on_the_pool_gives_each_batch_in_order() -> None:
 def test_submit_all_with_one_worker_parses_here_when_asked(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def no_pool(workers: int) -> object:
+    def no_pool(workers: int) -> parsing.Executor:
         raise AssertionError("a pool was started")
 
-    monkeypatch.setattr(parsing, "_pool", no_pool)
     calls = counting_parse_one(monkeypatch)
     pages = jobs()
-    pending = submit_all(pages, workers=1)
+    pending = Parser(1, start_pool=no_pool).submit(pages)
     assert calls == []
     results = pending.result()
     assert calls == [page.url for page in pages]
@@ -155,10 +158,10 @@ def test_submit_all_with_one_worker_parses_here_when_asked(
 def test_a_pool_that_breaks_under_pending_batches_falls_back_with_one_warning(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    pool = pending_pool(monkeypatch)
+    parser, pool = pending_parser()
     pages = jobs()
     expected = parse_all(pages, workers=1)
-    pending = [submit_all(pages, workers=2), submit_all(pages, workers=2)]
+    pending = [parser.submit(pages), parser.submit(pages)]
     for future, _ in pool.submitted:
         future.set_exception(BrokenProcessPool("A child process terminated abruptly"))
     with pytest.warns(RuntimeWarning) as warned:
@@ -168,21 +171,21 @@ def test_a_pool_that_breaks_under_pending_batches_falls_back_with_one_warning(
         "parsing in one process: the parsing processes could not run "
         "(BrokenProcessPool: A child process terminated abruptly)"
     ]
-    assert parsing._pool_broken == "BrokenProcessPool: A child process terminated abruptly"
+    assert parser.broken == "BrokenProcessPool: A child process terminated abruptly"
     assert len(pool.submitted) == 28
-    submit_all(pages, workers=2).result()  # in this process from now on
+    parser.submit(pages).result()  # in this process from now on
     assert len(pool.submitted) == 28
 
 
 def test_a_batch_whose_pool_was_closed_under_it_is_parsed_here_without_a_warning(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    pool = pending_pool(monkeypatch)
+    parser, pool = pending_parser()
     pages = jobs()
-    pending = submit_all(pages, workers=2)
-    assert all(future.cancel() for future, _ in pool.submitted)  # as close_pools() does
+    pending = parser.submit(pages)
+    assert all(future.cancel() for future, _ in pool.submitted)  # as close() does
     assert pending.result() == parse_all(pages, workers=1)
-    assert parsing._pool_broken is None
+    assert parser.broken is None
 
 
 def test_listing_pages_parse_on_the_pool_as_in_this_process() -> None:
@@ -190,16 +193,14 @@ def test_listing_pages_parse_on_the_pool_as_in_this_process() -> None:
     body = respond(portal, "/tin-tuc-su-kien", None).body
     url = "http://p.test/tin-tuc-su-kien"
     how = {"profile": "liferay-6.2", "timezone": "Asia/Ho_Chi_Minh", "content_type": None}
-    on_pool = parsing.listing_parser(2)
-    try:
+    with Parser(2) as parser:
+        on_pool = parser.listing_parser()
         pooled = on_pool(body, url, **how)
         with pytest.raises(ExtractionError) as pooled_error:
             on_pool(b"", url, **how)
-    finally:
-        parsing.close_pools()
     assert pooled == parse_listing(body, url, **how)
     assert len(pooled.items) == 10
     with pytest.raises(ExtractionError) as here:
         parse_listing(b"", url, **how)
     assert (pooled_error.value.url, pooled_error.value.reason) == (url, here.value.reason)
-    assert parsing.listing_parser(1) is parse_listing
+    assert Parser(1).listing_parser() is parse_listing

@@ -15,20 +15,17 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from bulletin.cli.reaper import is_running, process_start, this_process
+from flows.ingest.processes import is_running, process_start, this_process
 from storage.records import Failure
+from storage.runs import CRASHED, last_success_started_at, mark_crashed_runs, start_run
 from storage.warehouse import (
-    CRASHED,
     connect,
     failure_reasons,
     given_up_failures,
-    last_success_started_at,
-    mark_crashed_runs,
     record_failures,
     record_reparse_failures,
     retry_given_up,
     retryable_failures,
-    start_run,
 )
 
 T0 = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -14,6 +14,8 @@ from storage.errors import StorageError
 from storage.migrations import MIGRATIONS
 from storage.records import Failure, LoadCounts, Page
 from storage.rows import article_id
+from storage.runs import RUN_COUNTS
+from storage.schemas import TABLES
 from storage.warehouse import (
     connect,
     known_article_urls,
@@ -571,3 +573,43 @@ def test_copies_of_an_article_stored_elsewhere_all_alias_the_stored_one(
         "SELECT count(*) FROM aliases WHERE article_id NOT IN (SELECT article_id FROM articles)"
     ).fetchone()
     assert orphans == (0,)
+
+
+def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[tuple[str, str]]:
+    """The (name, DuckDB type) of each column of ``relation``, in order."""
+    return [(row[0], row[1]) for row in con.execute(f"DESCRIBE {relation}").fetchall()]
+
+
+@pytest.mark.parametrize("table", sorted(TABLES))
+def test_each_arrow_schema_is_its_table_as_migrated(
+    con: duckdb.DuckDBPyConnection, table: str
+) -> None:
+    """storage.schemas and the migrations' DDL list the same columns, in the same order,
+    and each Arrow type loads as the column's type."""
+    con.register("_schema", TABLES[table].empty_table())
+    try:
+        assert _columns(con, "SELECT * FROM _schema") == _columns(con, table)
+    finally:
+        con.unregister("_schema")
+
+
+def test_every_table_but_the_bookkeeping_has_its_arrow_schema(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    rows = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+    ).fetchall()
+    bookkeeping = {"runs", "run_sources", "schema_migrations"}  # storage.runs, migrations
+    assert {name for (name,) in rows} - bookkeeping == set(TABLES)
+
+
+def test_the_run_tables_hold_the_run_counts(con: duckdb.DuckDBPyConnection) -> None:
+    per_source = [name for name, _ in _columns(con, "run_sources")]
+    assert per_source == ["run_id", "source", "flow", "finished_at", *RUN_COUNTS]
+    runs = [name for name, _ in _columns(con, "runs")]
+    assert [name for name in runs if name in RUN_COUNTS] == list(RUN_COUNTS)
+
+
+def test_the_records_storage_takes_are_rows_of_their_tables() -> None:
+    assert [f.name for f in fields(Page)] == TABLES["pages"].names
+    assert {f.name for f in fields(Failure)} <= set(TABLES["failures"].names)

@@ -10,6 +10,7 @@ import pytest
 from raw_server import Answer, head, serve
 
 from flows.crawling.client import FetchError, fetch, html_looks_whole, make_client, xml_looks_whole
+from flows.crawling.fetcher import Fetcher
 from flows.ingest.steps import fetch_pages
 from flows.sources import Source
 from storage.records import Failure
@@ -122,7 +123,7 @@ def test_a_truncated_body_is_retried_and_then_fetched_whole() -> None:
 def test_a_truncated_article_is_a_fetch_failure_not_an_article() -> None:
     with serve(always(head("200 OK", HTML), PAGE[:90])) as served, make_client() as client:
         source = Source(name="t", base_url=served.base_url, listings=("/",), allow_private=True)
-        batch = fetch_pages(client, source, [served.base_url + "/a"])
+        batch = fetch_pages(Fetcher(client), source, [served.base_url + "/a"])
     assert batch.jobs == []
     assert batch.failures == [
         Failure(

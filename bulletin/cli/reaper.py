@@ -1,5 +1,5 @@
-"""Nothing a run starts outlives it: a watcher process that ends a killed command's
-descendants, and who ran a run (``this_process``), for marking the runs of dead processes.
+"""Nothing a command starts outlives it: a watcher process that ends a killed command's
+descendants (who ran a run, and whether it lives, is ``flows.ingest.processes``).
 
 A command that runs flows starts processes of its own: Prefect's temporary API server (a
 uvicorn process, when no ``PREFECT_API_URL`` is set, stopped by an ``atexit`` handler)
@@ -19,79 +19,19 @@ from __future__ import annotations
 import os
 import select
 import signal
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
-PROC = Path("/proc")
+from flows.ingest.processes import PROC, proc_stat
+
 POLL = 0.5  # seconds between two looks at the command and its descendants
 GRACE = 3.0  # seconds a descendant has to end after SIGTERM, before SIGKILL
 DONE = b"done"  # what the command writes when its block ends: nothing to kill
-ROOT = Path(__file__).resolve().parents[1]  # the folder that holds the ``flows`` package
-
-
-@dataclass(frozen=True, slots=True)
-class ProcessId:
-    """A process as ``runs`` records it: its host, pid, and its start (``process_start``),
-    which tells it apart from a later process given the same pid."""
-
-    host: str
-    pid: int
-    start: str | None
-
-
-def this_process() -> ProcessId:
-    """This process, on this host."""
-    return ProcessId(socket.gethostname(), os.getpid(), process_start(os.getpid()))
-
-
-def _boot_id() -> str | None:
-    try:
-        return (PROC / "sys/kernel/random/boot_id").read_text().strip()
-    except OSError:
-        return None
-
-
-def _stat(pid: int | str) -> tuple[str, int, int] | None:
-    """(state, parent pid, start time in clock ticks since boot) of a process, from
-    /proc/PID/stat; None when there is no such process (or no /proc)."""
-    try:
-        text = (PROC / str(pid) / "stat").read_text()
-    except (OSError, ValueError):
-        return None
-    # "pid (comm) state ppid ...": comm may hold spaces and parentheses.
-    fields = text[text.rindex(")") + 2 :].split()
-    return fields[0], int(fields[1]), int(fields[19])
-
-
-def process_start(pid: int) -> str | None:
-    """When ``pid`` started, as "boot id:clock ticks since boot" (unique to the process
-    on this host, across reboots); None without /proc or such a process."""
-    boot, stat = _boot_id(), _stat(pid)
-    if boot is None or stat is None:
-        return None
-    return f"{boot}:{stat[2]}"
-
-
-def is_running(pid: int, start: str | None) -> bool:
-    """Whether the process recorded as ``pid`` and ``start`` (``process_start``) is still
-    running (a zombie is not). Without a recorded start, whether any process has
-    ``pid``."""
-    if start is not None and PROC.is_dir():
-        stat = _stat(pid)
-        return stat is not None and stat[0] != "Z" and process_start(pid) == start
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process
-        return True
-    return True
+ROOT = Path(__file__).resolve().parents[2]  # the folder that holds the ``bulletin`` package
 
 
 def _processes() -> dict[int, tuple[str, int, int]]:
@@ -99,7 +39,7 @@ def _processes() -> dict[int, tuple[str, int, int]]:
     found = {}
     for entry in os.listdir(PROC):
         if entry.isdigit():
-            stat = _stat(entry)
+            stat = proc_stat(entry)
             if stat is not None:
                 found[int(entry)] = stat
     return found
@@ -133,7 +73,7 @@ def alive(seen: dict[int, int]) -> dict[int, int]:
     process that got the pid since."""
     living = {}
     for pid, start in seen.items():
-        stat = _stat(pid)
+        stat = proc_stat(pid)
         if stat is not None and stat[0] != "Z" and stat[2] == start:
             living[pid] = start
     return living

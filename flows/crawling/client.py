@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 import httpx
 from protego import Protego
 
+from bulletin.errors import FetchError
 from extractors.version import EXTRACTOR_VERSION
 from flows.crawling.guard import HostGuard
 from flows.crawling.politeness import Politeness, Refused, RobotsTxt
@@ -38,17 +39,6 @@ HTML_MEDIA = frozenset({"text/html", "application/xhtml+xml"})
 def httpx_timeout(timeouts: Timeouts) -> httpx.Timeout:
     """The connect and read timeouts as httpx takes them (``fetch`` keeps the total)."""
     return httpx.Timeout(timeouts.read, connect=timeouts.connect)
-
-
-class FetchError(RuntimeError):
-    """A URL that could not be fetched: the reason, the last HTTP status and attempts."""
-
-    def __init__(self, url: str, reason: str, status: int | None, attempts: int) -> None:
-        super().__init__(f"{url}: {reason}")
-        self.url = url
-        self.reason = reason
-        self.status = status
-        self.attempts = attempts
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,15 +9,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-import httpx
-
 from extractors import ExtractionError, ListingItem, parse_listing
 from extractors.feeds import looks_like_feed
 from extractors.records import Listing
-from flows.crawling.client import FetchError, fetch
-from flows.crawling.guard import HostGuard
+from flows.crawling.client import FetchError
+from flows.crawling.fetcher import Fetcher
 from flows.crawling.origins import Origin, allowed_origins, origin_of
-from flows.crawling.politeness import Politeness
 from flows.crawling.urls import (
     MalformedURL,
     canonical_host,
@@ -71,21 +68,20 @@ class Discovery:
 
 
 def discover(
-    client: httpx.Client,
+    fetcher: Fetcher,
     source: Source,
     *,
     since: datetime | None = None,
     until: datetime | None = None,
     known: set[str] | frozenset[str] = frozenset(),
     stop_at_known: bool = True,
-    politeness: Politeness | None = None,
-    guard: HostGuard | None = None,
     archived: Mapping[str, Archived] | None = None,
     failed: set[str] | frozenset[str] = frozenset(),
     keep: Keep | None = None,
     parse: Callable[..., Listing] = parse_listing,
 ) -> Discovery:
-    """Walk every listing of ``source`` and return the links to fetch.
+    """Walk every listing of ``source``, fetching through ``fetcher``, and return the
+    links to fetch.
 
     A listing is an HTML category page, a sitemap (or sitemap index) or an RSS/Atom
     feed. Article links are canonicalized (``flows.crawling.urls``), so two spellings of one page
@@ -117,14 +113,12 @@ def discover(
 
     def new_walk() -> _Walk:
         return _Walk(
-            client,
+            fetcher,
             source,
             since,
             until,
             known,
             stop_at_known,
-            politeness,
-            guard,
             archived or {},
             Discovery(),
             kept,
@@ -210,14 +204,12 @@ def _one_at_a_time(keep: Keep) -> Keep:
 class _Walk:
     """The state of one discovery: what it was asked, what it has seen and found."""
 
-    client: httpx.Client
+    fetcher: Fetcher
     source: Source
     since: datetime | None
     until: datetime | None
     known: set[str] | frozenset[str]
     stop_at_known: bool
-    politeness: Politeness | None
-    guard: HostGuard | None
     archived: Mapping[str, Archived]
     found: Discovery
     keep: Keep | None = None
@@ -305,14 +297,7 @@ class _Walk:
         source = self.source
         before = self.archived.get(url) if conditional else None
         try:
-            fetched = fetch(
-                self.client,
-                url,
-                politeness=self.politeness,
-                guard=self.guard,
-                validators=before.validators if before else None,
-                timeouts=source.timeouts,
-            )
+            fetched = self.fetcher.get(url, validators=before.validators if before else None)
         except FetchError as exc:
             self.found.failures.append(
                 Failure(url, source.name, "discover", exc.reason, exc.status)

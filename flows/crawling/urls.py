@@ -20,6 +20,8 @@ from urllib.parse import SplitResult, parse_qsl, quote, unquote, urlencode, urls
 
 import httpx
 
+from bulletin.errors import MalformedURL
+
 _DROP = frozenset(
     {
         "jsessionid",
@@ -44,15 +46,6 @@ _SCHEME = re.compile(r"\s*([A-Za-z][A-Za-z0-9+.-]*):")
 _HOSTNAME = re.compile(r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?")
 _PATH_SAFE = "!$%&'()*+,/:;=@[]~"  # left as they are in a path; the rest is %-encoded
 _USER_SAFE = "!$%&'()*+,;="  # and in a user name
-
-
-class MalformedURL(ValueError):
-    """A URL that is not a valid http(s) URL; ``reason`` says why in a few words."""
-
-    def __init__(self, url: str, reason: str) -> None:
-        super().__init__(f"malformed URL: {reason}")
-        self.url = url
-        self.reason = reason
 
 
 def canonical_url(url: str) -> str:

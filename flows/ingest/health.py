@@ -1,7 +1,8 @@
-"""Health checks after a run: a source that found nothing new for ``NOTHING_NEW_NIGHTS``
-nightly runs in a row, or whose pages failed at more than its ``max_error_rate``, fails
-the flow (after everything it fetched is saved), naming the source and why, so that
-Prefect automations can notify."""
+"""Health rules after a run, pure: a source that failed outright (every page it asked
+for failed: unreachable, refused), one whose pages failed at more than its
+``max_error_rate``, or one that found nothing new for ``NOTHING_NEW_NIGHTS`` nightly
+runs in a row needs a human. The run then ends Failed (after everything it fetched is
+saved), naming each source and why, so that Prefect automations can notify."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ NOTHING_NEW_NIGHTS = 7
 MIN_PAGES_FOR_RATE = 10  # below this many pages, a rate says little
 
 
-class UnhealthySources(RuntimeError):
-    """One or more sources need a human: the message says which and why."""
+def failed_outright(pages: int, failed: int) -> bool:
+    """Whether a source asked for pages and every one of them failed."""
+    return pages > 0 and failed >= pages
 
 
 def problems(
@@ -20,10 +22,14 @@ def problems(
     failed: int,
     max_error_rate: float,
     nothing_new_streak: int | None = None,
+    first_error: str | None = None,
 ) -> list[str]:
     """What is wrong with one source after a run: ``failed`` of the ``pages`` it asked
-    for (articles and listings) failed; ``nothing_new_streak`` is None for a flow that
-    does not watch for it."""
+    for (articles and listings) failed, the first with ``first_error``;
+    ``nothing_new_streak`` is None for a flow that does not watch for it."""
+    if failed_outright(pages, failed):
+        why = f": {first_error}" if first_error else ""
+        return [f"{source}: all {pages} pages failed{why}"]
     found = []
     if nothing_new_streak is not None and nothing_new_streak >= NOTHING_NEW_NIGHTS:
         found.append(f"{source}: no new article for {nothing_new_streak} nightly runs in a row")

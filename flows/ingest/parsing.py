@@ -2,10 +2,11 @@
 warehouse loads) or extraction failures out.
 
 Extraction is pure CPU work, so a run parses in a pool of worker processes (one per core
-by default, started from a fork server that has the extractors imported) while its
-threads fetch, or while it saves the previous batch (``submit_all`` returns at once).
-Small batches, and runs whose parse tasks already run on Dask workers, parse in the
-calling process. No Prefect here.
+by default, or ``$BULLETIN_PARSE_WORKERS``; started from a fork server that has the
+extractors imported) while its threads fetch, or while it saves the previous batch
+(``Parser.submit`` returns at once). The pool belongs to a ``Parser``, which one run
+creates and closes: nothing here is shared between runs. Small batches, and runs whose
+parse tasks already run on Dask workers, parse in the calling process. No Prefect here.
 
 Each page has a time limit to be parsed and extracted in (``ParseJob.parse_timeout``, a
 source's ``parse_timeout``): past it, the page is an extraction failure "too slow to
@@ -27,7 +28,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 
 from extractors import Article, ExtractionError, extract, parse_listing
 from extractors.limits import DEFAULT_PARSE_TIMEOUT, ParseTimeout, time_limit, too_slow
@@ -54,8 +55,21 @@ class ParseJob:
     parse_timeout: float = DEFAULT_PARSE_TIMEOUT  # seconds to parse and extract it in
 
 
+WORKERS_SETTING = "BULLETIN_PARSE_WORKERS"
+
+
 def default_workers() -> int:
-    """One parsing process per core this process may run on."""
+    """``$BULLETIN_PARSE_WORKERS`` parsing processes, else one per core this process may
+    run on."""
+    setting = os.environ.get(WORKERS_SETTING, "").strip()
+    if setting:
+        try:
+            workers = int(setting)
+        except ValueError:
+            workers = 0
+        if workers < 1:
+            raise ValueError(f"{WORKERS_SETTING} must be a whole number ≥ 1, not {setting!r}")
+        return workers
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
@@ -143,41 +157,207 @@ class Parsed:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """What a parser did since it was last asked: pages parsed, and the parsing
+    processes (pids) that parsed at least one of them (this process not counted)."""
+
+    pages: int
+    processes: frozenset[int]
+
+    def describe(self) -> str:
+        pids = ", ".join(str(pid) for pid in sorted(self.processes)) or "-"
+        return f"parsed {self.pages} pages in {len(self.processes)} processes (pids {pids})"
+
+
+class Executor(Protocol):
+    """What a parser needs of a pool: a ProcessPoolExecutor, or a stand-in in tests."""
+
+    def submit(self, fn: Callable[..., T], /, *args: Any) -> Future[T]: ...
+
+
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """``workers`` parsing processes, forked from a fork server that has this module (so
+    the extractors and BeautifulSoup) imported; each ends when the process that started
+    the pool does (``_end_with_parent``)."""
+    # A fork server forks workers from a clean process (this one has threads).
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_end_with_parent)
+
+
 class Parsing:
     """The parse of some jobs, on its way: ``result()`` waits for it."""
 
-    def __init__(self, jobs: Sequence[ParseJob], chunks: list[Future[Parsed]]):
+    def __init__(
+        self, parser: Parser, jobs: Sequence[ParseJob], chunks: list[Future[_Chunk]]
+    ) -> None:
+        self._parser = parser
         self._jobs = jobs
         self._chunks = chunks  # none: parse in this process when asked
 
     def result(self) -> Parsed:
         """The jobs parsed (here, if the processes failed)."""
-        chunks = _results(self._chunks) if self._chunks else None
+        chunks = self._parser._results(self._chunks) if self._chunks else None
         if chunks is not None:
-            return Parsed.concat(chunks)
-        return _parse_chunk(self._jobs)
+            parsed = Parsed.concat([part for _, part in chunks])
+            self._parser._count(len(self._jobs), {pid for pid, _ in chunks})
+            return parsed
+        parsed = _parse_chunk(self._jobs)
+        self._parser._count(len(self._jobs), set())
+        return parsed
 
 
-def submit_all(jobs: Sequence[ParseJob], workers: int = 1) -> Parsing:
-    """Start parsing ``jobs`` on ``workers`` processes, when it pays, and return at once;
-    otherwise they are parsed in this process when their result is asked for.
+class Parser:
+    """The parsing processes of one run (``workers`` of them; none with one worker),
+    started when first needed and stopped by ``close`` (or leaving its ``with``).
 
     If the processes cannot run (a script that starts a run without an
-    ``if __name__ == "__main__":`` guard, no /dev/shm, ...), the pages are parsed in
-    this process instead, with a warning, once.
+    ``if __name__ == "__main__":`` guard, no /dev/shm, ...), this parser's pages are
+    parsed in the calling process instead, with a warning, once. A parser travels to
+    another process (a Dask task's arguments) as a one-process parser.
     """
-    if workers <= 1 or len(jobs) < MIN_POOL_JOBS:
-        return Parsing(jobs, [])
-    size = max(1, len(jobs) // (workers * CHUNKS_PER_WORKER))
-    chunks = _submitted(
-        workers, _parse_chunk_alarmed, [(jobs[i : i + size],) for i in range(0, len(jobs), size)]
-    )
-    return Parsing(jobs, chunks or [])
+
+    def __init__(
+        self, workers: int = 1, *, start_pool: Callable[[int], Executor] = process_pool
+    ) -> None:
+        self.workers = workers
+        self._start_pool = start_pool
+        self._pool: Executor | None = None
+        self._lock = threading.Lock()
+        self.broken: str | None = None  # why the processes could not run, once they could not
+        self._pages = 0
+        self._pids: set[int] = set()
+
+    def __enter__(self) -> Parser:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"workers": 1}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__init__()  # type: ignore[misc]
+
+    def submit(self, jobs: Sequence[ParseJob]) -> Parsing:
+        """Start parsing ``jobs`` on the processes, when it pays, and return at once;
+        otherwise they are parsed in this process when their result is asked for."""
+        if self.workers <= 1 or len(jobs) < MIN_POOL_JOBS:
+            return Parsing(self, jobs, [])
+        size = max(1, len(jobs) // (self.workers * CHUNKS_PER_WORKER))
+        chunks = self._submitted(
+            _parse_chunk_alarmed, [(jobs[i : i + size],) for i in range(0, len(jobs), size)]
+        )
+        return Parsing(self, jobs, chunks or [])
+
+    def parse(self, jobs: Sequence[ParseJob]) -> Parsed:
+        """The jobs parsed, on the processes when it pays."""
+        return self.submit(jobs).result()
+
+    def listing_parser(self) -> Callable[..., Listing]:
+        """``parse_listing``, run on the processes when there are several (so that
+        listings walked side by side parse on every core), else in this process."""
+        if self.workers <= 1:
+            return parse_listing
+
+        def parse(
+            content: bytes,
+            url: str,
+            *,
+            profile: str | None = None,
+            timezone: str,
+            content_type: str | None = None,
+        ) -> Listing:
+            args = (content, url, profile, timezone, content_type)
+            futures = self._submitted(_listing_or_reason, [args])
+            results = self._results(futures) if futures else None
+            if results:
+                pid, result = results[0]
+                self._count(1, {pid})
+            else:
+                result = _listing_or_reason(*args)
+                self._count(1, set())
+            if isinstance(result, str):
+                raise ExtractionError(url, result)
+            return result
+
+        return parse
+
+    def take_usage(self) -> Usage:
+        """What this parser did since the last call."""
+        with self._lock:
+            usage = Usage(self._pages, frozenset(self._pids))
+            self._pages, self._pids = 0, set()
+        return usage
+
+    def close(self) -> None:
+        """Stop the parsing processes (a run calls this when it ends); pages still
+        waiting are then parsed in the calling process when asked for."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if isinstance(pool, ProcessPoolExecutor):
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _count(self, pages: int, pids: set[int]) -> None:
+        with self._lock:
+            self._pages += pages
+            self._pids |= pids
+
+    def _submitted(
+        self, fn: Callable[..., T], calls: Sequence[tuple[object, ...]]
+    ) -> list[Future[tuple[int, T]]] | None:
+        """``fn(*args)`` for each of ``calls`` on the pool, each with the pid that ran
+        it; None when the pool cannot run."""
+        if self.broken is not None:
+            return None
+        try:
+            with self._lock:
+                if self._pool is None:
+                    self._pool = self._start_pool(self.workers)
+                pool = self._pool
+            return [pool.submit(_with_pid, fn, *args) for args in calls]
+        except _POOL_ERRORS as exc:
+            self._give_up(exc)
+            return None
+
+    def _results(self, futures: Sequence[Future[T]]) -> list[T] | None:
+        """Each future's result, in order; None when the pool broke or was closed under
+        them (a failure elsewhere, the run's end): the caller then does the work."""
+        try:
+            return [future.result() for future in futures]
+        except CancelledError:
+            return None
+        except _POOL_ERRORS as exc:
+            self._give_up(exc)
+            return None
+
+    def _give_up(self, exc: BaseException) -> None:
+        """Parse in this process from now on; warn of it the first time."""
+        with self._lock:
+            if self.broken is not None:
+                return
+            self.broken = f"{type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0]}"
+        self.close()
+        warnings.warn(
+            f"parsing in one process: the parsing processes could not run ({self.broken})",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+
+
+_Chunk = tuple[int, Parsed]  # a chunk parsed in a pool's process, with that process's pid
 
 
 def parse_all(jobs: Sequence[ParseJob], workers: int = 1) -> Parsed:
-    """The jobs parsed, on ``workers`` processes when it pays."""
-    return submit_all(jobs, workers).result()
+    """The jobs parsed, on ``workers`` processes of a parser of their own when it pays."""
+    with Parser(workers) as parser:
+        return parser.parse(jobs)
+
+
+def _with_pid(fn: Callable[..., T], *args: Any) -> tuple[int, T]:
+    return os.getpid(), fn(*args)
 
 
 def _listing_or_reason(
@@ -189,31 +369,6 @@ def _listing_or_reason(
         )
     except ExtractionError as exc:
         return exc.reason
-
-
-def listing_parser(workers: int) -> Callable[..., Listing]:
-    """``parse_listing``, run on the parsing processes when there are several (so that
-    listings walked side by side parse on every core), else in this process."""
-    if workers <= 1:
-        return parse_listing
-
-    def parse(
-        content: bytes,
-        url: str,
-        *,
-        profile: str | None = None,
-        timezone: str,
-        content_type: str | None = None,
-    ) -> Listing:
-        args = (content, url, profile, timezone, content_type)
-        futures = _submitted(workers, _listing_or_reason, [args])
-        results = _results(futures) if futures else None
-        result = results[0] if results else _listing_or_reason(*args)
-        if isinstance(result, str):
-            raise ExtractionError(url, result)
-        return result
-
-    return parse
 
 
 def _parse_chunk(
@@ -229,67 +384,6 @@ def _parse_chunk(
 def _parse_chunk_alarmed(jobs: Sequence[ParseJob]) -> Parsed:
     """``_parse_chunk`` in a parsing process: each page under a real timer."""
     return _parse_chunk(jobs, parse_one_alarmed)
-
-
-def _submitted(
-    workers: int, fn: Callable[..., T], calls: Sequence[tuple[object, ...]]
-) -> list[Future[T]] | None:
-    """``fn(*args)`` for each of ``calls`` on the pool; None when the pool cannot run."""
-    if _pool_broken is not None:
-        return None
-    try:
-        pool = _pool(workers)
-        return [pool.submit(fn, *args) for args in calls]
-    except _POOL_ERRORS as exc:
-        _give_up_pool(exc)
-        return None
-
-
-def _results(futures: Sequence[Future[T]]) -> list[T] | None:
-    """Each future's result, in order; None when the pool broke or was closed under them
-    (a failure elsewhere, a run's end): the caller then does the work itself."""
-    try:
-        return [future.result() for future in futures]
-    except CancelledError:
-        return None
-    except _POOL_ERRORS as exc:
-        _give_up_pool(exc)
-        return None
-
-
-def _give_up_pool(exc: BaseException) -> None:
-    """Parse in this process from now on; warn of it the first time."""
-    global _pool_broken
-    if _pool_broken is not None:
-        return
-    _pool_broken = f"{type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0]}"
-    close_pools()
-    warnings.warn(
-        f"parsing in one process: the parsing processes could not run ({_pool_broken})",
-        RuntimeWarning,
-        stacklevel=3,
-    )
-
-
-_pools: dict[int, ProcessPoolExecutor] = {}
-_pools_lock = threading.Lock()
-_pool_broken: str | None = None  # why the processes could not run, once they could not
-
-
-def _pool(workers: int) -> ProcessPoolExecutor:
-    with _pools_lock:
-        pool = _pools.get(workers)
-        if pool is None:
-            # A fork server forks workers from a clean process (this one has threads),
-            # with this module, so the extractors and BeautifulSoup, already imported
-            # ("extractors" alone loads neither).
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["flows.ingest.parsing"])
-            # A run killed outright leaves no worker behind (_end_with_parent).
-            pool = _pools[workers] = ProcessPoolExecutor(
-                workers, mp_context=context, initializer=_end_with_parent
-            )
-        return pool
 
 
 def _end_with_parent() -> None:
@@ -308,12 +402,3 @@ def _end_with_parent() -> None:
         os._exit(1)
 
     threading.Thread(target=wait, name="end-with-parent", daemon=True).start()
-
-
-def close_pools() -> None:
-    """Stop the parsing processes (a run calls this when it ends)."""
-    with _pools_lock:
-        pools = list(_pools.values())
-        _pools.clear()
-    for pool in pools:
-        pool.shutdown(wait=True, cancel_futures=True)

@@ -1,13 +1,15 @@
-"""Progress of a run, for whoever listens in the same process (the CLI's progress bar).
+"""Progress of a run, for whoever listens in the same context (the CLI's progress bar).
 
-The pipeline reports; listeners are plain callables. No Prefect, no rich here.
+The ingest core reports; listeners are plain callables, registered for the block that
+starts the run (a context variable: another thread or run listening elsewhere hears
+nothing of this one). No Prefect, no rich here.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 
@@ -25,24 +27,20 @@ class Progress:
 
 
 Listener = Callable[[Progress], None]
-_listeners: list[Listener] = []
-_lock = threading.Lock()
+_listeners: ContextVar[tuple[Listener, ...]] = ContextVar("bulletin_progress", default=())
 
 
 @contextmanager
 def listening(listener: Listener) -> Iterator[None]:
-    """Call ``listener`` with each report while the block runs."""
-    with _lock:
-        _listeners.append(listener)
+    """Call ``listener`` with each report made in this context while the block runs."""
+    token = _listeners.set((*_listeners.get(), listener))
     try:
         yield
     finally:
-        with _lock:
-            _listeners.remove(listener)
+        _listeners.reset(token)
 
 
 def report(progress: Progress) -> None:
-    with _lock:
-        listeners = list(_listeners)
-    for listener in listeners:
+    """Tell the listeners of this context where a run stands."""
+    for listener in _listeners.get():
         listener(progress)

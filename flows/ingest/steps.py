@@ -1,6 +1,7 @@
-"""Plain ingest steps: fetch a batch of article URLs, parse it, save it.
+"""The steps of one batch of article URLs: fetch it, parse it, save it.
 
-No Prefect here: ``flows.pipeline`` wraps these in tasks, and tests call them directly.
+No Prefect here: ``flows.ingest.run`` calls these directly or through the Prefect tasks
+of ``flows.tasks``, and tests call them directly.
 """
 
 from __future__ import annotations
@@ -12,12 +13,10 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 import duckdb
-import httpx
 
-from flows.crawling.client import HTML_MEDIA, Fetched, FetchError, fetch
-from flows.crawling.guard import HostGuard
-from flows.crawling.politeness import Politeness
-from flows.ingest.parsing import ParseJob, parse_all
+from flows.crawling.client import HTML_MEDIA, Fetched, FetchError
+from flows.crawling.fetcher import Fetcher
+from flows.ingest.parsing import Parsed, ParseJob, Parser, parse_all
 from flows.sources import Source
 from storage.records import Failure, LoadCounts, Page
 from storage.rows import ArticleRows, article_rows
@@ -58,27 +57,22 @@ def chunks(items: Sequence[T], size: int = BATCH_SIZE) -> Iterator[list[T]]:
 
 
 def fetch_articles(
-    client: httpx.Client,
+    fetcher: Fetcher,
     source: Source,
     urls: Sequence[str],
     *,
     window: tuple[datetime, datetime] | None = None,
-    politeness: Politeness | None = None,
-    guard: HostGuard | None = None,
-    workers: int = 1,
+    parser: Parser | None = None,
 ) -> Batch:
     """Fetch and extract each URL (``fetch_pages``, then ``parse_pages``)."""
-    fetched = fetch_pages(client, source, urls, politeness=politeness, guard=guard)
-    return parse_pages(fetched, window=window, workers=workers)
+    return parse_pages(fetch_pages(fetcher, source, urls), window=window, parser=parser)
 
 
 def fetch_pages(
-    client: httpx.Client,
+    fetcher: Fetcher,
     source: Source,
     urls: Sequence[str],
     *,
-    politeness: Politeness | None = None,
-    guard: HostGuard | None = None,
     usual_bytes: int | None = None,
 ) -> Batch:
     """Fetch each URL; a fetch failure, or a page that is not HTML, is recorded with its
@@ -87,7 +81,7 @@ def fetch_pages(
     ``SHORT_SHARE`` of that which still extracts is a soft error (an error page, a page
     cut short): ``parse_pages`` records it as a fetch failure, retried.
 
-    Up to ``source.concurrency`` pages are fetched at once (``politeness`` keeps the
+    Up to ``source.concurrency`` pages are fetched at once (the fetcher keeps each
     host's rate and slots); the batch keeps the order of ``urls``.
     """
     batch = Batch()
@@ -95,7 +89,7 @@ def fetch_pages(
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch") as pool:
         outcomes = list(
             pool.map(
-                lambda url: _fetch_one(client, source, url, politeness, guard),
+                lambda url: _fetch_one(fetcher, source, url),
                 urls,
             )
         )
@@ -126,14 +120,22 @@ def parse_pages(
     batch: Batch,
     *,
     window: tuple[datetime, datetime] | None = None,
-    workers: int = 1,
+    parser: Parser | None = None,
 ) -> Batch:
-    """Extract the batch's waiting pages (on ``workers`` processes); an extraction
+    """Extract the batch's waiting pages (on the processes of ``parser``; without one,
+    in this process); an extraction
     failure is recorded, and so is a page that extracts but weighs under
     ``SHORT_SHARE`` of the source's usual pages (a soft error, stage fetch: retried).
     With ``window``, an article dated outside it is not kept (listings without dates
     cannot be filtered before the fetch)."""
-    parsed = parse_all(batch.jobs, workers)
+    parsed = parser.parse(batch.jobs) if parser is not None else parse_all(batch.jobs)
+    return finish_parse(batch, parsed, window)
+
+
+def finish_parse(
+    batch: Batch, parsed: Parsed, window: tuple[datetime, datetime] | None = None
+) -> Batch:
+    """``parse_pages`` once the batch's pages are parsed (``parsed``, in order)."""
     kept: list[int] = []
     published = parsed.rows.column("published_at")
     for job, error, pos in zip(batch.jobs, parsed.errors, parsed.positions(), strict=True):
@@ -162,15 +164,11 @@ def _short_page(size: int, usual: int | None) -> str | None:
 
 
 def _fetch_one(
-    client: httpx.Client,
-    source: Source,
-    url: str,
-    politeness: Politeness | None,
-    guard: HostGuard | None,
+    fetcher: Fetcher, source: Source, url: str
 ) -> tuple[Page, Fetched | None, Failure | None]:
     """One URL's fetch-log row, its response, and its failure if it has one."""
     try:
-        fetched = fetch(client, url, politeness=politeness, guard=guard, timeouts=source.timeouts)
+        fetched = fetcher.get(url)
     except FetchError as exc:
         page = Page(url, source.name, "article", exc.status, datetime.now(UTC), None, None, None)
         return page, None, Failure(url, source.name, "fetch", exc.reason, exc.status)

@@ -1,0 +1,154 @@
+"""The commands that look and run no flow: ``sql``, ``failures``, ``gaps``, ``backfill
+--status`` (the ledger), ``export`` and ``extract``.
+
+None of them imports Prefect, httpx or a flow module, so they start in well under a
+second (tests/test_cli.py checks the imports). They read the warehouse (``failures --retry`` alone
+writes to it, a few rows), or files given on the command line (``extract``), with
+arguments ``bulletin.cli.checks`` has already accepted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from bulletin.errors import ExtractionError, InputError
+
+FAILURES_SQL = """\
+SELECT source, stage, reason, attempts, last_status, last_failed_at, next_retry_at, url
+FROM failures WHERE ? IS NULL OR source = ?
+ORDER BY source, stage, last_failed_at DESC, url"""
+
+
+def sql(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from bulletin.cli.output import FORMATS
+    from storage.warehouse import connect, run_query
+
+    # Query-only: SQL that would write, or reach any file but the warehouse, is refused
+    # (QueryRefused, an InputError: exit 2); a query DuckDB rejects exits 1.
+    con = connect(args.db, query_only=True)
+    try:
+        try:
+            cursor = run_query(con, args.query)
+        except duckdb.Error as exc:
+            print(f"bulletin sql: {exc}", file=sys.stderr)
+            return 1
+        if cursor.description is None:
+            return 0
+        columns = [d[0] for d in cursor.description]
+        print(FORMATS[args.format](columns, cursor.fetchall()))
+    finally:
+        con.close()
+    return 0
+
+
+def failures(args: argparse.Namespace) -> int:
+    from bulletin.cli.output import FORMATS
+    from storage.warehouse import connect, retry_given_up, writing
+
+    if args.retry is not None:
+        with writing(args.db) as con:
+            count = retry_given_up(con, args.source, args.retry or None)
+        print(f"{count} given-up page(s) handed back to the runs; the next run fetches them")
+        return 0
+    con = connect(args.db, read_only=True)
+    try:
+        cursor = con.execute(FAILURES_SQL, [args.source, args.source])
+        columns = [d[0] for d in cursor.description or ()]
+        print(FORMATS[args.format](columns, cursor.fetchall()))
+    finally:
+        con.close()
+    return 0
+
+
+def ledger(args: argparse.Namespace) -> int:
+    """``backfill --status``: the ledger's days (of ``--source``, ``--from``, ``--to``)."""
+    from bulletin.cli.output import FORMATS
+    from storage.ledger import LEDGER_SQL
+    from storage.warehouse import connect
+
+    con = connect(args.db, read_only=True)
+    try:
+        cursor = con.execute(
+            LEDGER_SQL, {"source": args.source, "first": args.date_from, "last": args.date_to}
+        )
+        columns = [d[0] for d in cursor.description or ()]
+        print(FORMATS[args.format](columns, cursor.fetchall()))
+    finally:
+        con.close()
+    return 0
+
+
+def gaps(args: argparse.Namespace) -> int:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from flows.sources import load_sources
+    from storage.ledger import first_day
+    from storage.ledger import gaps as days_without_success
+    from storage.warehouse import connect
+
+    source = load_sources(args.sources_file).get(args.source)
+    last = args.date_to or datetime.now(ZoneInfo(source.timezone)).date()
+    con = connect(args.db, read_only=True)
+    try:
+        first = args.date_from or source.start_date or first_day(con, source.name)
+        if first is None:
+            raise InputError(
+                f"{source.name} has no start_date and no day in the ledger; give --from"
+            )
+        if first > last:
+            raise InputError(f"no day to look at: the first, {first}, is after the last, {last}")
+        missing = days_without_success(con, source.name, first, last)
+    finally:
+        con.close()
+    total = (last - first).days + 1
+    for day in missing:
+        print(day.isoformat())
+    print(
+        f"{source.name}: {len(missing)} of {total} days from {first} to {last} "
+        "have no successful run",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def export(args: argparse.Namespace) -> int:
+    from storage.warc import export_warc
+    from storage.warehouse import connect
+
+    con = connect(args.db, read_only=True)
+    try:
+        count = export_warc(con, args.warc, source=args.source)
+    finally:
+        con.close()
+    print(f"export: {count} records written to {args.warc}")
+    return 0
+
+
+def extract(args: argparse.Namespace) -> int:
+    from extractors import extract as extract_page
+
+    profile = None if args.profile == "auto" else args.profile
+    status = 0
+    for path in args.files:
+        url = args.url or path.resolve().as_uri()
+        try:
+            article = extract_page(path.read_bytes(), url, profile=profile)
+        except (OSError, ExtractionError) as exc:
+            print(f"bulletin extract: {path}: {exc}", file=sys.stderr)
+            status = 1
+            continue
+        if args.json:
+            print(json.dumps(article.to_dict(), ensure_ascii=False))
+        else:
+            when = article.published_at.isoformat() if article.published_at else "no date"
+            print(f"{path}: {article.title} ({when}, {article.profile})")
+            print(
+                f"  {len(article.body_text)} chars of body, {len(article.figures)} figures, "
+                f"author {article.author!r}, unit {article.source_unit!r}"
+            )
+    return status
