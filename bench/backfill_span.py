@@ -44,16 +44,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -61,8 +59,10 @@ from bench.portal_process import (
     END,
     ROOT,
     WARM_UP,
+    ChildRun,
     PortalProcess,
     prefect_env,
+    run_logged,
     write_sources,
 )
 
@@ -149,64 +149,10 @@ class Measured:
     summary: str
 
 
-@dataclass(slots=True)
-class Run:
-    """A child to its end: its output lines stamped on arrival, its wall and CPU time."""
-
-    started: float  # time.monotonic() just before Popen
-    ended: float = 0.0
-    returncode: int = 0
-    cpu: float = 0.0  # user + system of the child and of the descendants it waited for
-    lines: list[tuple[float, str]] = field(default_factory=list)
-
-    @property
-    def wall(self) -> float:
-        return self.ended - self.started
-
-    def first(self, *parts: str) -> float | None:
-        """When the first line containing every one of ``parts`` arrived."""
-        return next((t for t, line in self.lines if all(p in line for p in parts)), None)
-
-    def tail(self, n: int = 40) -> str:
-        return "\n".join(line for _, line in self.lines[-n:])
-
-
-def run_child(command: list[str], env: dict[str, str], echo: bool = False) -> Run:
-    """Run ``command`` (stdout and stderr merged) to its end; its CPU time is the
-    ``os.wait4`` usage of the child, the same as the ``RUSAGE_CHILDREN`` delta."""
-    run = Run(time.monotonic())
-    process = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        errors="replace",
-    )
-    assert process.stdout is not None
-    stdout = process.stdout
-
-    def read() -> None:
-        for line in stdout:
-            run.lines.append((time.monotonic(), line.rstrip("\n")))
-            if echo:
-                print("    " + line.rstrip("\n"), file=sys.stderr, flush=True)
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    try:
-        _, status, usage = os.wait4(process.pid, 0)
-    except BaseException:  # interrupted: leave no child behind
-        process.kill()
-        process.wait()
-        raise
-    run.ended = time.monotonic()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    reader.join(timeout=10)
-    stdout.close()
-    run.returncode = process.returncode
-    run.cpu = usage.ru_utime + usage.ru_stime
+def run_child(command: list[str], env: dict[str, str], echo: bool = False) -> ChildRun:
+    """Run ``command`` to its end (``bench.portal_process.run_logged``)."""
+    run = ChildRun(time.monotonic())
+    run_logged(command, env, run, echo)
     return run
 
 
@@ -247,7 +193,7 @@ def measure(
         round_,
         (last - first).days + 1,
         run.wall,
-        run.cpu,
+        run.waited_cpu,
         began - run.started if began is not None else None,
         discovered - began if discovered is not None and began is not None else None,
         flow_end - discovered if flow_end is not None and discovered is not None else None,

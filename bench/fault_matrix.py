@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from extractors.dates import DEFAULT_TIMEZONE
 from sample_portal import Fault, PortalConfig, SamplePortal
 from sample_portal import faults as kinds
 
@@ -194,7 +195,7 @@ def _run_case(
 
 
 def _day(when: datetime) -> date:
-    return when.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+    return when.astimezone(ZoneInfo(DEFAULT_TIMEZONE)).date()
 
 
 def _tally(db: str, want: dict[str, str], listed: dict[str, date]) -> tuple[Tally, tuple[str, ...]]:

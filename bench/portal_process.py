@@ -247,20 +247,72 @@ def py_spy() -> str | None:
 
 
 @dataclass(slots=True)
-class FlowRun:
-    """One flow child, as the parent saw it."""
+class ChildRun:
+    """A child process to its end, as the parent saw it: its output lines stamped on
+    arrival, its exit status, and its wall and CPU time (``run_logged``)."""
 
-    command: list[str]
     started: float  # time.monotonic() just before Popen
     ended: float = 0.0
     returncode: int = 0
     lines: list[tuple[float, str]] = field(default_factory=list)
-    report: dict[str, Any] = field(default_factory=dict)
     waited_cpu: float = 0.0  # CPU of the waited-for process and the descendants it waited for
 
     @property
     def wall(self) -> float:
         return self.ended - self.started
+
+    def first(self, *parts: str) -> float | None:
+        """When the first line containing every one of ``parts`` arrived."""
+        return next((t for t, line in self.lines if all(p in line for p in parts)), None)
+
+    def tail(self, n: int = 20) -> str:
+        return "\n".join(line for _, line in self.lines[-n:])
+
+
+def run_logged(command: list[str], env: dict[str, str], run: ChildRun, echo: bool = False) -> None:
+    """Run ``command`` (stdout and stderr merged) to its end into ``run``; its CPU time
+    is the ``os.wait4`` usage of the child (the same as the ``RUSAGE_CHILDREN`` delta;
+    its ``ru_maxrss`` is no peak of the child's own: ``bench.rss``)."""
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+    )
+    assert process.stdout is not None
+    stdout = process.stdout
+
+    def read() -> None:
+        for line in stdout:
+            run.lines.append((time.monotonic(), line.rstrip("\n")))
+            if echo:
+                print("    " + line.rstrip("\n"), file=sys.stderr, flush=True)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        _, status, usage = os.wait4(process.pid, 0)
+    except BaseException:  # interrupted: leave no child behind
+        process.kill()
+        process.wait()
+        raise
+    run.ended = time.monotonic()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    reader.join(timeout=10)
+    stdout.close()
+    run.returncode = process.returncode
+    run.waited_cpu = _rusage_cpu(usage)
+
+
+@dataclass(slots=True)
+class FlowRun(ChildRun):
+    """One flow child (``flow_command``), as the parent saw it, with its own report."""
+
+    command: list[str] = field(default_factory=list)
+    report: dict[str, Any] = field(default_factory=dict)
 
     @property
     def cpu(self) -> float:
@@ -275,17 +327,10 @@ class FlowRun:
         process that started it), in MB: what it reported of itself (``bench.rss``)."""
         return int(self.report.get("peak_rss_kb", 0)) / 1024
 
-    def first(self, text: str) -> float | None:
-        """When the first log line containing ``text`` arrived."""
-        return next((t for t, line in self.lines if text in line), None)
-
     @property
     def flow_began(self) -> float | None:
         """When the flow's log said "Beginning flow run"."""
         return self.first("Beginning flow run")
-
-    def tail(self, n: int = 20) -> str:
-        return "\n".join(line for _, line in self.lines[-n:])
 
 
 def flow_command(
@@ -332,34 +377,8 @@ def run_flow(
             "--",
             *command,
         ]
-    run = FlowRun(command, time.monotonic())
-    process = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        errors="replace",
-    )
-    assert process.stdout is not None
-
-    def read() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            run.lines.append((time.monotonic(), line.rstrip("\n")))
-            if echo:
-                print("    " + line.rstrip("\n"), file=sys.stderr, flush=True)
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    _, status, usage = os.wait4(process.pid, 0)
-    run.ended = time.monotonic()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    reader.join(timeout=10)
-    process.stdout.close()
-    run.returncode = process.returncode
-    run.waited_cpu = _rusage_cpu(usage)  # usage.ru_maxrss is no peak of the child's: bench.rss
+    run = FlowRun(time.monotonic(), command=command)
+    run_logged(command, env, run, echo)
     if report.exists():
         run.report = json.loads(report.read_text(encoding="utf-8"))
     return run

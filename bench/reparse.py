@@ -15,18 +15,17 @@ its return (the parsing pool's start-up included; the pool is closed after each 
 ``--rounds`` above 1 the order alternates and medians are reported. Target: two workers
 at least 1.7 x the pages/s of one.
 
-Each run's time is also split by the functions ``flows.ingest.reparse`` calls (wrapped with
-timers for the run, without editing it): reading the archive (``archived_pages``),
-parsing (``submit_all`` and the wait for its ``result()``; ``parse_all`` in versions
-before it) and saving (``save_rows``, ``record_failures``). With one worker, parsing
-is the parse itself, in this process; with two, it is only the time this process waits
-for the workers, which parse the next batch while it reads and saves. From the one-worker
-split, Amdahl's law gives the best speed-up two workers could reach on two free cores if
-reading and saving did not overlap the parse; since they do, the bound is 2 x, less the
-pool's start-up and the pickling. CPU / wall shows what the process tree got: on this
-shared machine the kernel's autogroup scheduling gives each session an equal share, so
-while another session keeps a core busy, all of this benchmark's processes together get
-about one core.
+Each run's time is also split by the functions ``flows.ingest.reparse`` calls (wrapped
+with timers for the run, without editing it): reading the archive (``archived_pages``),
+parsing (``Parser.submit`` and the wait for its ``result()``) and saving (``save_rows``,
+``record_failures``). With one worker, parsing is the parse itself, in this process;
+with two, it is only the time this process waits for the workers, which parse the next
+batch while it reads and saves. From the one-worker split, Amdahl's law gives the best
+speed-up two workers could reach on two free cores if reading and saving did not overlap
+the parse; since they do, the bound is 2 x, less the pool's start-up and the pickling.
+CPU / wall shows what the process tree got: on this shared machine the kernel's
+autogroup scheduling gives each session an equal share, so while another session keeps a
+core busy, all of this benchmark's processes together get about one core.
 """
 
 from __future__ import annotations
@@ -60,6 +59,7 @@ BUILD_BATCH = 500
 
 def build(db: Path, portal: SamplePortal) -> dict[str, int]:
     """Render, extract and save every article page of ``portal`` into ``db``."""
+    from extractors.dates import DEFAULT_TIMEZONE
     from flows.ingest.parsing import ParseJob, Parser, default_workers
     from storage.records import Failure, Page
     from storage.warehouse import (
@@ -92,7 +92,7 @@ def build(db: Path, portal: SamplePortal) -> dict[str, int]:
                 pages.append(
                     Page(url, SOURCE, "article", 200, now, len(body), digest, response.content_type)
                 )
-                jobs.append(ParseJob(url, body, response.content_type, PROFILE, "Asia/Ho_Chi_Minh"))
+                jobs.append(ParseJob(url, body, response.content_type, PROFILE, DEFAULT_TIMEZONE))
             parsed = parser.parse(jobs)
             failures = [
                 Failure(job.url, SOURCE, "extract", error, 200)

@@ -11,7 +11,9 @@ baseline in the same run. ``sql``, ``failures`` and ``backfill --status`` (measu
 ``bulletin backfill --help`` offers it) read a small warehouse made first (40 articles, 3
 failures); ``extract`` parses one sample-portal article page saved to a file. One more
 run of each under ``-X importtime`` tells whether it imported Prefect (none may: see
-``bulletin/cli/__init__.py``) and which top-level imports cost the most.
+``bulletin/cli/__init__.py``) and which top-level imports cost the most. Three kinds of
+bad input to ``backfill`` (an unknown source, a reversed range, ``--batch-days 0``) must
+be refused with exit 2 in under a second, before Prefect is imported.
 """
 
 from __future__ import annotations
@@ -29,6 +31,12 @@ from pathlib import Path
 
 SQL_LABEL = 'bulletin sql "select 1"'
 SQL_TARGET = 0.5  # seconds
+REFUSED_LABELS = (
+    "bulletin backfill --source nosuch (refused)",
+    "bulletin backfill, --from after --to (refused)",
+    "bulletin backfill --batch-days 0 (refused)",
+)
+REFUSED_TARGET = 1.0  # seconds, bad input refused before Prefect starts
 PAGE_URL = "http://127.0.0.1:8765"
 
 
@@ -39,6 +47,7 @@ class Command:
     label: str
     argv: tuple[str, ...]
     bulletin: bool = True  # run the console script, else the interpreter itself
+    status: int = 0  # the exit status it must end with (2: bad input, refused)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +110,7 @@ def run(command: Command, bulletin: Path) -> tuple[float, float]:
     program = str(bulletin) if command.bulletin else sys.executable
     done = subprocess.run([program, *command.argv], capture_output=True, check=False)
     seconds = time.perf_counter() - started, _children_cpu() - cpu
-    if done.returncode != 0:
+    if done.returncode != command.status:
         raise SystemExit(
             f"bench.startup: {command.label} exited {done.returncode}: "
             + done.stderr.decode(errors="replace").strip()
@@ -147,6 +156,34 @@ def commands(db: Path, page: Path, url: str, *, backfill_status: bool) -> list[C
         found.append(
             Command("bulletin backfill --status", ("backfill", "--status", "--db", str(db)))
         )
+    # Bad input is refused before any run starts (exit 2, one line, no Prefect).
+    backfill = ("backfill", "--db", str(db), "--source")
+    found += [
+        Command(
+            REFUSED_LABELS[0],
+            (*backfill, "nosuch", "--from", "2024-01-01", "--to", "2024-01-02"),
+            status=2,
+        ),
+        Command(
+            REFUSED_LABELS[1],
+            (*backfill, "vonhai", "--from", "2024-02-01", "--to", "2024-01-01"),
+            status=2,
+        ),
+        Command(
+            REFUSED_LABELS[2],
+            (
+                *backfill,
+                "vonhai",
+                "--from",
+                "2024-01-01",
+                "--to",
+                "2024-01-02",
+                "--batch-days",
+                "0",
+            ),
+            status=2,
+        ),
+    ]
     return found
 
 
@@ -208,6 +245,9 @@ def main(argv: list[str] | None = None) -> int:
     sql = statistics.median(times[SQL_LABEL])
     met = "met" if sql <= SQL_TARGET else "MISSED"
     print(f'\nTarget `bulletin sql "select 1"` ≤ {SQL_TARGET} s: {met} ({sql:.3f} s).')
+    slowest = max(statistics.median(times[label]) for label in REFUSED_LABELS)
+    met = "met" if slowest <= REFUSED_TARGET else "MISSED"
+    print(f"Target: bad input refused in ≤ {REFUSED_TARGET} s: {met} (slowest {slowest:.3f} s).")
     bad = [c.label for c in measured if found[c.label].prefect]
     if bad:
         print(f"Prefect imported by: {', '.join(bad)}", file=sys.stderr)

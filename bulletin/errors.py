@@ -16,9 +16,12 @@
         ├── SourcesFailed every source of the run failed (unreachable, refused, ...)
         └── UnhealthySources  too many pages failed, or nothing new for too long
 
-Anything else that escapes is a bug, and the command line shows its traceback.
-``extractors.limits.ParseTimeout`` is not an error but an interruption, a
-``BaseException`` that extraction turns into an ExtractionError reason.
+Anything else that escapes is a bug, and the command line shows its traceback. Two
+signals stay inside the module that raises them and are never seen past it:
+``extractors.limits.ParseTimeout``, an interruption (a ``BaseException``) that parsing
+turns into an extraction failure's reason, and ``flows.crawling.politeness.Refused``,
+a request the guard or a host's manners will not send, which the client turns into a
+FetchError (as it does its private ``_TooLarge``, ``_TotalTimeout`` and ``_Truncated``).
 
 Light on purpose: every layer imports this module, and ``bulletin.cli`` does for every
 command.

@@ -109,7 +109,7 @@ def counting_parse_one(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
-def test_submit_all_returns_before_the_pool_has_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_submit_returns_before_the_pool_has_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
     pages = jobs()
     expected = parse_all(pages, workers=1)
     parser, pool = pending_parser()
@@ -127,7 +127,7 @@ def test_submit_all_returns_before_the_pool_has_parsed(monkeypatch: pytest.Monke
     assert parser.take_usage() == Usage(len(pages), frozenset({4242}))
 
 
-def test_submit_all_on_the_pool_gives_each_batch_in_order() -> None:
+def test_submit_on_the_pool_gives_each_batch_in_order() -> None:
     pages = jobs()
     first, second = pages[:9], pages[9:]
     with Parser(2) as parser:
@@ -139,7 +139,7 @@ def test_submit_all_on_the_pool_gives_each_batch_in_order() -> None:
     assert results[0].rows.column("url") == [j.url for j in first]
 
 
-def test_submit_all_with_one_worker_parses_here_when_asked(
+def test_submit_with_one_worker_parses_here_when_asked(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def no_pool(workers: int) -> parsing.Executor:
