@@ -204,3 +204,13 @@ def test_listing_pages_parse_on_the_pool_as_in_this_process() -> None:
         parse_listing(b"", url, **how)
     assert (pooled_error.value.url, pooled_error.value.reason) == (url, here.value.reason)
     assert Parser(1).listing_parser() is parse_listing
+
+
+def test_a_parser_travels_as_a_one_process_parser_without_its_pool() -> None:
+    import pickle
+
+    with Parser(2) as parser:
+        parser.parse(jobs())  # its pool started
+        copy = pickle.loads(pickle.dumps(parser))
+    assert (copy.workers, copy.broken, copy.take_usage()) == (1, None, Usage(0, frozenset()))
+    assert copy.listing_parser() is parse_listing

@@ -235,11 +235,8 @@ class Parser:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def __getstate__(self) -> dict[str, object]:
-        return {"workers": 1}
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__init__()  # type: ignore[misc]
+    def __reduce__(self) -> tuple[type[Parser], tuple[int]]:
+        return (Parser, (1,))  # elsewhere, a one-process parser: no pool travels
 
     def submit(self, jobs: Sequence[ParseJob]) -> Parsing:
         """Start parsing ``jobs`` on the processes, when it pays, and return at once;

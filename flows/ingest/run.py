@@ -24,12 +24,13 @@ from datetime import UTC, date, datetime
 from typing import Protocol
 
 from bulletin.errors import RunFailed, SourcesFailed, UnhealthySources
+from extractors.records import Listing
 from flows.crawling.client import make_client
 from flows.crawling.discover import Archived, Discovery, Keep, discover
 from flows.crawling.fetcher import Fetcher
 from flows.ingest.days import GroupsSaved, day_batches, day_of, outcomes
 from flows.ingest.health import failed_outright, problems
-from flows.ingest.parsing import Parser
+from flows.ingest.parsing import Parser, Parsing
 from flows.ingest.plans import Plan, Planner
 from flows.ingest.processes import is_running, this_process
 from flows.ingest.progress import Progress, report
@@ -99,7 +100,7 @@ class Walk:
     failed: set[str]
     archived: dict[str, Archived]
     keep: Keep
-    parse: Callable[..., object]
+    parse: Callable[..., Listing]
 
 
 def walk_listings(fetcher: Fetcher, source: Source, walk: Walk) -> Discovery:
@@ -114,18 +115,18 @@ def walk_listings(fetcher: Fetcher, source: Source, walk: Walk) -> Discovery:
         stop_at_known=walk.plan.stop_at_known,
         archived=walk.archived,
         keep=walk.keep,
-        parse=walk.parse,  # type: ignore[arg-type]
+        parse=walk.parse,
     )
 
 
 @dataclass(frozen=True, slots=True)
 class _Parsing:
     batch: Batch
-    parsing: object
+    parsing: Parsing
     window: tuple[datetime, datetime] | None
 
     def result(self) -> Batch:
-        return finish_parse(self.batch, self.parsing.result(), self.window)  # type: ignore[attr-defined]
+        return finish_parse(self.batch, self.parsing.result(), self.window)
 
 
 def save_in(db: str | None, source: Source, batch: Batch) -> LoadCounts:
