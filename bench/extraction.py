@@ -1,24 +1,33 @@
 """Extraction side by side: ours and trafilatura, in the same run, on the same pages.
 
-    python -m bench.extraction [--limit N] [--shared ../shared] [--json FILE]
+    python -m bench.extraction [--limit N] [--half A|B] [--shared ../shared] [--json FILE]
 
 Scores body precision/recall/F1 (bench.scoring), title exact match, date-day match and
 pages/s on ``corpus/wcxb-dev``, then body F1 on the Vietnamese pages with ground truth.
 The two extractors alternate page by page so machine noise falls on both alike.
 trafilatura is a benchmark-only dependency (``pip install -e '.[bench]'``).
+
+``wcxb-dev`` is split by site into two fixed halves, A and B (``half_of``: the first
+byte of the SHA-256 of the page's host, less a leading ``www.``, even for A), reported
+apart and whole, each against the targets of issue 17 (body F1 at least trafilatura's +
+0.015, title exact ≥ 0.78, date-day at least trafilatura's, pages/s ≥ 1.1 × its). Tune
+the generic extractor on one half and keep a change only if the other half's F1 does not
+drop: no page of a site is in both halves.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from bench.scoring import PageScore, score_corpus, score_page
 
@@ -32,6 +41,7 @@ class Output:
     text: str
     title: str | None
     day: str | None
+    failed: bool = False  # the extractor gave up on the page ("no body text found", ...)
 
 
 @dataclass(slots=True)
@@ -45,7 +55,21 @@ class Tally:
     title_pages: int = 0
     days: int = 0
     day_pages: int = 0
-    errors: int = 0
+    errors: int = 0  # pages it crashed on or gave up on
+
+    @staticmethod
+    def merged(parts: Sequence[Tally]) -> Tally:
+        """One extractor's tallies of several parts (same name) as one."""
+        whole = Tally(parts[0].name)
+        for part in parts:
+            whole.seconds += part.seconds
+            whole.scores += part.scores
+            whole.titles += part.titles
+            whole.title_pages += part.title_pages
+            whole.days += part.days
+            whole.day_pages += part.day_pages
+            whole.errors += part.errors
+        return whole
 
 
 def ours(html: bytes, url: str) -> Output:
@@ -54,7 +78,7 @@ def ours(html: bytes, url: str) -> Output:
     try:
         article = extract(html, url)
     except ExtractionError:
-        return Output("", None, None)
+        return Output("", None, None, failed=True)
     text = "\n\n".join(t for t in (article.lead, article.body_text) if t)
     day = article.published_at.date().isoformat() if article.published_at else None
     return Output(text, article.title, day)
@@ -65,7 +89,7 @@ def trafilatura_extractor(html: bytes, url: str) -> Output:
 
     doc: Any = trafilatura.bare_extraction(html, url=url, with_metadata=True)
     if doc is None:
-        return Output("", None, None)
+        return Output("", None, None, failed=True)
     date = doc.date[:10] if doc.date else None
     return Output(doc.text or "", doc.title, date)
 
@@ -83,7 +107,20 @@ def _same(a: str | None, b: str | None) -> bool:
     return a is not None and b is not None and norm(a) == norm(b)
 
 
-def load_wcxb(shared: Path, limit: int | None) -> list[tuple[str, bytes, dict[str, str]]]:
+HALVES = ("A", "B")
+# Issue 17's targets, on each half.
+F1_MARGIN, TITLE_TARGET, SPEED_TARGET = 0.015, 0.78, 1.1
+
+Page = tuple[str, bytes, dict[str, str]]  # url, html, ground truth
+
+
+def half_of(url: str) -> str:
+    """The fixed half (A or B) of a page's site: every page of a host is in one half."""
+    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    return HALVES[hashlib.sha256(host.encode()).digest()[0] % 2]
+
+
+def load_wcxb(shared: Path, limit: int | None) -> list[Page]:
     pages = []
     for truth_path in sorted((shared / "corpus/wcxb-dev/ground-truth").glob("*.json")):
         truth = json.loads(truth_path.read_text(encoding="utf-8"))
@@ -99,7 +136,7 @@ def load_wcxb(shared: Path, limit: int | None) -> list[tuple[str, bytes, dict[st
     return pages
 
 
-def run_wcxb(pages: list[tuple[str, bytes, dict[str, str]]], names: list[str]) -> list[Tally]:
+def run_wcxb(pages: Sequence[Page], names: list[str]) -> list[Tally]:
     tallies = [Tally(n) for n in names]
     for index, (url, html, gt) in enumerate(pages):
         order = tallies if index % 2 == 0 else tallies[::-1]
@@ -111,6 +148,7 @@ def run_wcxb(pages: list[tuple[str, bytes, dict[str, str]]], names: list[str]) -
                 tally.errors += 1
                 out = Output("", None, None)
             tally.seconds += time.perf_counter() - started
+            tally.errors += out.failed
             tally.scores.append(score_page(gt["main_content"], out.text))
             if gt.get("title"):
                 tally.title_pages += 1
@@ -148,21 +186,13 @@ def vietnamese_pages(shared: Path) -> list[tuple[str, str, bytes, str]]:
     return pages
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
-    parser.add_argument("--limit", type=int, help="score only the first N wcxb pages")
-    parser.add_argument("--only", choices=sorted(EXTRACTORS), help="run one extractor")
-    parser.add_argument("--json", type=Path, help="also write the figures as JSON")
-    args = parser.parse_args(argv)
-    names = [args.only] if args.only else list(EXTRACTORS)
-
-    pages = load_wcxb(args.shared, args.limit)
-    tallies = run_wcxb(pages, names)
-    print(f"wcxb-dev: {len(pages)} pages with main content\n")
+def report(label: str, pages: Sequence[Page], tallies: list[Tally]) -> dict[str, object]:
+    """Print one part's table (and, with both extractors, the targets); its figures."""
+    sites = {urlsplit(url).hostname for url, _, _ in pages}
+    print(f"{label}: {len(pages)} pages with main content, {len(sites)} sites\n")
     print("| extractor | body P | body R | body F1 | title exact | date-day | pages/s | errors |")
     print("|---|---|---|---|---|---|---|---|")
-    results: dict[str, object] = {"pages": len(pages)}
+    figures: dict[str, Any] = {"pages": len(pages), "sites": len(sites)}
     for t in tallies:
         corpus = score_corpus(t.scores)
         row = {
@@ -174,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
             "pages_per_s": round(len(pages) / t.seconds, 2) if t.seconds else None,
             "errors": t.errors,
         }
-        results[t.name] = row
+        figures[t.name] = row
         print(
             f"| {t.name} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1']:.3f} | "
             f"{row['title_exact']:.3f} | {row['date_day']:.3f} | {row['pages_per_s']:.1f} | "
@@ -183,7 +213,48 @@ def main(argv: list[str] | None = None) -> int:
     if len(tallies) == 2 and tallies[0].seconds and tallies[1].seconds:
         ratio = tallies[1].seconds / tallies[0].seconds
         print(f"\nspeed, {tallies[0].name} / {tallies[1].name}: {ratio:.2f}x")
-        results["speed_ratio"] = round(ratio, 3)
+        figures["speed_ratio"] = round(ratio, 3)
+        ours_row, theirs = figures[tallies[0].name], figures[tallies[1].name]
+        checks = {
+            f"body F1 ≥ {tallies[1].name} + {F1_MARGIN}": ours_row["f1"]
+            >= theirs["f1"] + F1_MARGIN,
+            f"title exact ≥ {TITLE_TARGET}": (ours_row["title_exact"] or 0) >= TITLE_TARGET,
+            f"date-day ≥ {tallies[1].name}": (ours_row["date_day"] or 0)
+            >= (theirs["date_day"] or 0),
+            f"pages/s ≥ {SPEED_TARGET} × {tallies[1].name}": ratio >= SPEED_TARGET,
+        }
+        print(
+            "targets: "
+            + "; ".join(f"{name}: {'met' if met else 'MISSED'}" for name, met in checks.items())
+        )
+        figures["targets_met"] = {name: bool(met) for name, met in checks.items()}
+    print()
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--limit", type=int, help="score only the first N wcxb pages")
+    parser.add_argument("--only", choices=sorted(EXTRACTORS), help="run one extractor")
+    parser.add_argument(
+        "--half", choices=HALVES, help="only the pages of one half of wcxb-dev (by site)"
+    )
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON")
+    args = parser.parse_args(argv)
+    names = [args.only] if args.only else list(EXTRACTORS)
+
+    pages = load_wcxb(args.shared, args.limit)
+    if args.half:
+        pages = [page for page in pages if half_of(page[0]) == args.half]
+    results: dict[str, object] = {"pages": len(pages)}
+    halves = {h: [p for p in pages if half_of(p[0]) == h] for h in HALVES}
+    tallied = {h: run_wcxb(part, names) for h, part in halves.items() if part}
+    whole = [Tally.merged([tallied[h][k] for h in tallied]) for k in range(len(names))]
+    results["wcxb-dev"] = report("wcxb-dev", pages, whole)
+    for h, tallies in tallied.items():
+        if not args.half:
+            results[f"half {h}"] = report(f"half {h}", halves[h], tallies)
 
     vn = vietnamese_pages(args.shared)
     if vn:
