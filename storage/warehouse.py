@@ -341,9 +341,12 @@ def save_rows(
     rows: ArticleRows,
     *,
     now: datetime | None = None,
+    settles: Sequence[str] | None = None,
 ) -> LoadCounts:
     """Upsert articles with their child rows (figures, attachments, stats, doc_refs,
     people); unchanged ones are left alone, a changed one has its children replaced.
+    The failures of the URLs saved are settled: all of them, or only those at the
+    ``settles`` stages (a reparse, which fetches nothing, settles extraction alone).
 
     An article keeps the first URL it was fetched at; any other URL that led to it (a
     second spelling with the same canonical URL, or a page with the same text under
@@ -400,7 +403,7 @@ def save_rows(
                 "INSERT INTO aliases BY NAME SELECT * FROM _batch_aliases "
                 "ON CONFLICT (url) DO UPDATE SET article_id = excluded.article_id"
             )
-            con.execute("DELETE FROM failures WHERE url IN (SELECT url FROM _batch_aliases)")
+            _settle_failures(con, "_batch_aliases", settles)
     existing = {aid: chash for aid, (chash, _) in stored.items()}
     changed = [i for i, pos in by_id.items() if existing.get(i) != content_hashes[pos]]
     updated = [i for i in changed if i in existing]
@@ -440,8 +443,19 @@ def save_rows(
                     f"DELETE FROM {child} WHERE article_id IN (SELECT unnest(?))", [updated]
                 )
             con.execute(f"INSERT INTO {child} BY NAME SELECT * EXCLUDE ({ROW}) FROM _batch_{child}")
-        con.execute("DELETE FROM failures WHERE url IN (SELECT url FROM _batch_articles)")
+        _settle_failures(con, "_batch_articles", settles)
     return counts
+
+
+def _settle_failures(
+    con: duckdb.DuckDBPyConnection, batch: str, stages: Sequence[str] | None
+) -> None:
+    """Forget the failures (at ``stages``; None: at any) of the URLs of a batch view."""
+    con.execute(
+        f"DELETE FROM failures WHERE url IN (SELECT url FROM {batch}) "
+        "AND ($stages IS NULL OR list_contains($stages, stage))",
+        {"stages": list(stages) if stages is not None else None},
+    )
 
 
 def save_pages(con: duckdb.DuckDBPyConnection, pages: Sequence[Page]) -> None:

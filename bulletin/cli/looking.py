@@ -12,8 +12,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from bulletin.errors import ExtractionError, InputError
+
+if TYPE_CHECKING:
+    import duckdb
 
 FAILURES_SQL = """\
 SELECT source, stage, reason, attempts, last_status, last_failed_at, next_retry_at, url
@@ -24,7 +28,6 @@ ORDER BY source, stage, last_failed_at DESC, url"""
 def sql(args: argparse.Namespace) -> int:
     import duckdb
 
-    from bulletin.cli.output import FORMATS
     from storage.warehouse import connect, run_query
 
     # Query-only: SQL that would write, or reach any file but the warehouse, is refused
@@ -36,50 +39,50 @@ def sql(args: argparse.Namespace) -> int:
         except duckdb.Error as exc:
             print(f"bulletin sql: {exc}", file=sys.stderr)
             return 1
-        if cursor.description is None:
-            return 0
-        columns = [d[0] for d in cursor.description]
-        print(FORMATS[args.format](columns, cursor.fetchall()))
+        if cursor.description is not None:
+            _print_result(cursor, args.format)
+    finally:
+        con.close()
+    return 0
+
+
+def _print_result(cursor: duckdb.DuckDBPyConnection, fmt: str) -> None:
+    """A query's result, as a table, CSV or JSON."""
+    from bulletin.cli.output import FORMATS
+
+    columns = [d[0] for d in cursor.description or ()]
+    print(FORMATS[fmt](columns, cursor.fetchall()))
+
+
+def _show(db: str | None, query: str, params: object, fmt: str) -> int:
+    """Run ``query`` on the warehouse, read-only, and print its result."""
+    from storage.warehouse import connect
+
+    con = connect(db, read_only=True)
+    try:
+        _print_result(con.execute(query, params), fmt)
     finally:
         con.close()
     return 0
 
 
 def failures(args: argparse.Namespace) -> int:
-    from bulletin.cli.output import FORMATS
-    from storage.warehouse import connect, retry_given_up, writing
+    from storage.warehouse import retry_given_up, writing
 
     if args.retry is not None:
         with writing(args.db) as con:
             count = retry_given_up(con, args.source, args.retry or None)
         print(f"{count} given-up page(s) handed back to the runs; the next run fetches them")
         return 0
-    con = connect(args.db, read_only=True)
-    try:
-        cursor = con.execute(FAILURES_SQL, [args.source, args.source])
-        columns = [d[0] for d in cursor.description or ()]
-        print(FORMATS[args.format](columns, cursor.fetchall()))
-    finally:
-        con.close()
-    return 0
+    return _show(args.db, FAILURES_SQL, [args.source, args.source], args.format)
 
 
 def ledger(args: argparse.Namespace) -> int:
     """``backfill --status``: the ledger's days (of ``--source``, ``--from``, ``--to``)."""
-    from bulletin.cli.output import FORMATS
     from storage.ledger import LEDGER_SQL
-    from storage.warehouse import connect
 
-    con = connect(args.db, read_only=True)
-    try:
-        cursor = con.execute(
-            LEDGER_SQL, {"source": args.source, "first": args.date_from, "last": args.date_to}
-        )
-        columns = [d[0] for d in cursor.description or ()]
-        print(FORMATS[args.format](columns, cursor.fetchall()))
-    finally:
-        con.close()
-    return 0
+    window = {"source": args.source, "first": args.date_from, "last": args.date_to}
+    return _show(args.db, LEDGER_SQL, window, args.format)
 
 
 def gaps(args: argparse.Namespace) -> int:

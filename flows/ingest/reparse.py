@@ -219,12 +219,12 @@ def _finish(
             elif pos is not None:
                 by_source.setdefault(job.source, []).append(pos)
                 extracted.extend({url, row_urls[pos]})
-        kept = _other_failures(con, extracted)
         for name, positions in by_source.items():
-            tally.saved += save_rows(con, name, parsed.rows.take(positions))
+            # No fetch: a failure at another stage (a later fetch that failed) stays.
+            rows = parsed.rows.take(positions)
+            tally.saved += save_rows(con, name, rows, settles=("extract",))
         _clear_extract_failures(con, extracted)
         record_reparse_failures(con, failures)  # no fetch: no attempt counted
-        _restore_failures(con, kept)
     tally.done += batch.size
     tally.pages += len(batch.jobs)
     tally.failed += len(failures)
@@ -242,38 +242,6 @@ def _page_hashes(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[st
         [list(urls)],
     )
     return dict(rows)
-
-
-_KEPT_FAILURES = "_reparse_kept_failures"
-
-
-def _other_failures(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> bool:
-    """Set aside the failures of ``urls`` at stages other than extraction (a fetch that
-    failed after the archived one, say), which saving their articles would delete; True
-    when there are any (``_restore_failures`` puts them back)."""
-    if not urls:
-        return False
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {_KEPT_FAILURES} AS SELECT * FROM failures "
-        "WHERE stage <> 'extract' AND url IN (SELECT unnest(?))",
-        [list(urls)],
-    )
-    [(count,)] = con.execute(f"SELECT count(*) FROM {_KEPT_FAILURES}").fetchall()
-    if count == 0:
-        con.execute(f"DROP TABLE {_KEPT_FAILURES}")
-        return False
-    return True
-
-
-def _restore_failures(con: duckdb.DuckDBPyConnection, kept: bool) -> None:
-    """Put back, exactly as they were, the failures ``_other_failures`` set aside."""
-    if not kept:
-        return
-    con.execute(
-        f"INSERT INTO failures BY NAME SELECT * FROM {_KEPT_FAILURES} "
-        "WHERE url NOT IN (SELECT url FROM failures)"
-    )
-    con.execute(f"DROP TABLE {_KEPT_FAILURES}")
 
 
 def _clear_extract_failures(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> None:

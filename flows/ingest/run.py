@@ -481,7 +481,8 @@ class _SourceBatches:
         loaded = self.ctx.steps.save(self.ctx.db, self.source, batch)
         batch.release()
         counts = self.counts
-        counts.new, counts.updated = counts.new + loaded.new, counts.updated + loaded.updated
+        counts.new += loaded.new
+        counts.updated += loaded.updated
         counts.unchanged += loaded.unchanged
         counts.failed += len(batch.failures)
         if counts.error is None and batch.failures:
