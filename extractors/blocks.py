@@ -69,6 +69,7 @@ class Block:
     align: str | None
     emphasized: bool  # every character is inside strong/b/em/i
     link_chars: int
+    links: tuple[tuple[str, int], ...] = ()  # (href, characters of link text), in order
 
     @property
     def link_density(self) -> float:
@@ -94,7 +95,7 @@ def alignment(tag: Tag) -> str | None:
 def blocks(root: Tag) -> list[Block]:
     """The paragraphs of `root` in document order; <br> and block elements separate them."""
     out: list[Block] = []
-    pieces: list[tuple[str, bool, bool]] = []  # (text, emphasized, in a link)
+    pieces: list[tuple[str, bool, str | None]] = []  # (text, emphasized, link href)
 
     def flush(owner: Tag, align: str | None) -> None:
         if not pieces:
@@ -103,11 +104,14 @@ def blocks(root: Tag) -> list[Block]:
         text = clean(joined) if not joined.isspace() else ""
         if text:
             emphasized = all(emph for chunk, emph, _ in pieces if chunk.strip())
-            links = sum(len(clean(chunk)) for chunk, _, link in pieces if link)
-            out.append(Block(text, owner, align, emphasized, links))
+            linked = tuple(
+                (href, len(clean(chunk))) for chunk, _, href in pieces if href is not None
+            )
+            links = sum(chars for _, chars in linked)
+            out.append(Block(text, owner, align, emphasized, links, linked))
         pieces.clear()
 
-    def walk(tag: Tag, owner: Tag, align: str | None, emph: bool, link: bool) -> None:
+    def walk(tag: Tag, owner: Tag, align: str | None, emph: bool, link: str | None) -> None:
         for child in tag.children:
             if isinstance(child, NavigableString):
                 if type(child) in (NavigableString, CData):
@@ -122,12 +126,25 @@ def blocks(root: Tag) -> list[Block]:
                     walk(child, child, child_align, emph, link)
                     flush(child, child_align)
                 else:
-                    walk(child, owner, align, emph or name in EMPHASIS_TAGS, link or name == "a")
+                    href = _href(child) if name == "a" and link is None else link
+                    walk(child, owner, align, emph or name in EMPHASIS_TAGS, href)
 
     root_align = alignment(root)
-    walk(root, root, root_align, root.name in EMPHASIS_TAGS, root.name == "a")
+    walk(
+        root,
+        root,
+        root_align,
+        root.name in EMPHASIS_TAGS,
+        _href(root) if root.name == "a" else None,
+    )
     flush(root, root_align)
     return out
+
+
+def _href(link: Tag) -> str:
+    """A link's target as written ("" when it has none)."""
+    href = link.get("href")
+    return href.strip() if isinstance(href, str) else ""
 
 
 def text_of(tag: Tag) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Tag
@@ -25,6 +26,10 @@ from extractors.profiles import (
 from extractors.records import Attachment, Figure
 
 MAX_LINK_DENSITY = 0.5  # generic bodies: paragraphs mostly made of links are menus
+_BARE_URL = re.compile(r"(?:https?://|www\.)\S+$", re.IGNORECASE)
+_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+PROSE_AFTER_HEADING = 80  # characters of the paragraph that makes a heading a subheading
+SITE_LINKS = 0.5  # and more than this share of their link text leads within the site
 SPARE_SHARE = 0.5  # generic bodies: boilerplate selectors spare what holds this much text
 # A heading such as "More from ..." ends the article when this share of the text in the
 # blocks after it is links (teasers: a linked headline, a line of summary).
@@ -53,22 +58,40 @@ def read_body(
     lead: str | None,
     warnings: list[str],
 ) -> Body:
-    """Read the body of the page; the soup is modified (read page fields before)."""
+    """Read the body of the page; the soup is modified (read page fields before).
+
+    Without a container of the profile, the generic extractor's candidates are read in
+    turn, best first, until one yields a paragraph."""
     profile_byline = _profile_byline(doc.soup, profile)
     container = _profile_container(doc.soup, profile)
-    used_generic = container is None
-    if container is None:
-        if profile is not GENERIC:
-            items = len(select_ordered(doc.soup, profile.listing_item))
-            if items >= LISTING_ITEMS:
-                raise ExtractionError(
-                    doc.url, f"a listing page ({items} {profile.name} items), not an article"
-                )
-            warnings.append(f"body: no {profile.name} body container; used generic")
-            _drop(doc.soup, profile.boilerplate)  # the family's page furniture
-        container = generic.find_body(doc.soup, doc.url)
-        if container is None:
-            return Body((), (), (), profile_byline)
+    if container is not None:
+        return _read_container(doc, profile, container, profile_byline, title, lead, False)
+    if profile is not GENERIC:
+        items = len(select_ordered(doc.soup, profile.listing_item))
+        if items >= LISTING_ITEMS:
+            raise ExtractionError(
+                doc.url, f"a listing page ({items} {profile.name} items), not an article"
+            )
+        warnings.append(f"body: no {profile.name} body container; used generic")
+        _drop(doc.soup, profile.boilerplate)  # the family's page furniture
+    body = Body((), (), (), profile_byline)
+    for candidate in generic.candidates(doc.soup, doc.url):
+        body = _read_container(doc, profile, candidate, profile_byline, title, lead, True)
+        if body.paragraphs:
+            break
+    return body
+
+
+def _read_container(
+    doc: Document,
+    profile: Profile,
+    container: Tag,
+    profile_byline: Byline,
+    title: str | None,
+    lead: str | None,
+    used_generic: bool,
+) -> Body:
+    """The body in one container: boilerplate dropped, figures, attachments, paragraphs."""
     _drop(
         container,
         (
@@ -83,7 +106,9 @@ def read_body(
     )
     figures = extract_figures(container, doc.url)
     attachments = extract_attachments(container, doc.url)
-    paragraphs = _clean_blocks(blocks(container), title=title, lead=lead, drop_links=used_generic)
+    paragraphs = _clean_blocks(
+        blocks(container), title=title, lead=lead, links_from=doc.url if used_generic else None
+    )
     closing = take_closing_byline(paragraphs) or Byline()
     return Body(
         tuple(b.text for b in paragraphs),
@@ -126,23 +151,58 @@ def _drop(container: Tag, selectors: tuple[str, ...], *, spare: bool = False) ->
 
 
 def _clean_blocks(
-    found: list[Block], *, title: str | None, lead: str | None, drop_links: bool
+    found: list[Block], *, title: str | None, lead: str | None, links_from: str | None
 ) -> list[Block]:
+    """The article's blocks: up to a related-news heading, without boilerplate lines, the
+    title or lead repeated, and (with the page's URL, `links_from`) the blocks that are
+    mostly links within its site (`is_navigation`)."""
     kept: list[Block] = []
     for position, block in enumerate(found):
         key = block.text.casefold().strip(" |:")
-        if key in RELATED_HEADINGS or (
-            kept and is_related_heading(key) and _teasers_follow(found, position)
+        reference = links_from is not None and _cites_elsewhere(block, links_from)
+        if not reference and (
+            key in RELATED_HEADINGS
+            or (kept and is_related_heading(key) and _teasers_follow(found, position))
         ):
             break  # the rest is related news
         if key in BOILERPLATE_TEXTS:
             continue
         if not kept and block.text in (title, lead):
             continue
-        if drop_links and block.link_density > MAX_LINK_DENSITY:
+        if (
+            links_from is not None
+            and is_navigation(block, links_from)
+            and not _subheading(block, found[position + 1 : position + 2])
+        ):
             continue
         kept.append(block)
     return kept
+
+
+def _cites_elsewhere(block: Block, url: str) -> bool:
+    """Whether a block links to another site ("See also: <a title elsewhere>"): a
+    reference, never a heading over related news."""
+    return any(generic.other_site(href, url) for href, _ in block.links)
+
+
+def is_navigation(block: Block, url: str) -> bool:
+    """Whether a block is more than MAX_LINK_DENSITY links, most of them (by text) to the
+    site of `url`: a menu or a teaser. Links to other sites are the article's references
+    (a list of sources, book titles), and so is a bare URL written out."""
+    if block.link_density <= MAX_LINK_DENSITY or _BARE_URL.match(block.text):
+        return False
+    local = sum(chars for href, chars in block.links if not generic.other_site(href, url))
+    return local > SITE_LINKS * block.link_chars
+
+
+def _subheading(block: Block, following: list[Block]) -> bool:
+    """Whether a block is a heading over a paragraph of prose (a linked subheading)."""
+    return (
+        block.owner.name in _HEADINGS
+        and bool(following)
+        and len(following[0].text) >= PROSE_AFTER_HEADING
+        and following[0].link_density <= MAX_LINK_DENSITY
+    )
 
 
 def _teasers_follow(found: list[Block], position: int) -> bool:

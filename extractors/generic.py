@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -34,6 +35,16 @@ _POSITIVE = re.compile(
     r"article|\bbody|content|entry|\bmain|\bpost|story|detail|chi-?tiet|noi-?dung|fck_detail",
     re.IGNORECASE,
 )
+# Class or id words of what is never the article, nor holds it: overlays (cookie consent,
+# popups), comment threads and menus. An element so marked, and all it holds, is no
+# candidate, however much prose it has.
+_AWAY = re.compile(
+    r"(?:^|(?<!has-)(?<!no-)(?<=[-_\s])|(?<=[a-z])(?=[A-Z]))"  # a word's start
+    r"(?i:cookie|consent|gdpr|pop-?up|modal|comment(?!ary|ator)|disqus|mega-?menu|menu|"
+    r"promo-?bar)"
+)
+_AWAY_ROLES = frozenset({"dialog", "alertdialog", "navigation", "menu", "menubar", "tooltip"})
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _PARAGRAPHS = frozenset(
     {"p", "pre", "blockquote", "li", "td", "th", "dd", "div", "section", "article"}
 )
@@ -55,6 +66,14 @@ CARD_LINKS = 0.15  # and the share of their text that is links
 CARD_HEAD = 2  # a card has a link among its first this many texts
 CARD_SAME_SITE = 0.5  # and this share of the cards link within the page's site
 _CARD_TAGS = ["div", "article", "section", "li"]  # lists, figures and tables are no cards
+# An <a> holding blocks (a teaser card: headline and summary in one link) makes their
+# text link text; a longer one is markup left open around the page, not a link.
+MAX_LINKED_BLOCKS = 600
+# A best candidate holding less than FRAGMENT of the page's visible paragraph text is a
+# fragment; the smallest element holding MAJORITY of it is tried first.
+FRAGMENT = 0.25
+MAJORITY = 0.6
+MAX_TRIES = 8  # candidates tried, best first, before the page has no article body
 PROSE_SHARE = 0.5  # a weakly-marked block that is this much paragraph text is article
 MAX_PROSE_LINKS = 0.3  # and has at most this share of link text
 
@@ -79,13 +98,24 @@ class Measures:
 def find_body(soup: BeautifulSoup, url: str | None = None) -> Tag | None:
     """The article's container, its furniture pruned; None when the page has no prose.
     With the page's `url`, only cards that link within its site count as teasers."""
+    return next(candidates(soup, url), None)
+
+
+def candidates(soup: BeautifulSoup, url: str | None = None) -> Iterator[Tag]:
+    """The containers the article may be in, best first, each pruned of its furniture
+    as it is reached; one that prunes to no paragraph is passed over. Overlays, comment
+    threads and menus are never candidates, hidden blocks the last (`placement`)."""
     measures = measure(soup)
     drop_structural_noise(soup, measures)
-    container = find_container(soup, measures)
-    if container is not None:
+    index = page_index(soup)
+    for position in ranked(soup, measures)[:MAX_TRIES]:
+        container = index.tags[position]
+        if is_decomposed(container):
+            continue
         prune(container, measures)
         drop_card_runs(container, measures, url)
-    return container
+        if _paragraphs_left(position, measures, index.tags, index.last[position]):
+            yield container
 
 
 def measure(soup: BeautifulSoup) -> Measures:
@@ -104,6 +134,8 @@ def measure(soup: BeautifulSoup) -> Measures:
         text[position] = total
         if name == "a":
             links[position] = total
+            if total <= MAX_LINKED_BLOCKS:  # blocks in a teaser link are its text
+                good[position] = 0
         elif name in _PARAGRAPHS:
             mine = own[position] + direct[position]  # its text outside its block children
             if (
@@ -135,33 +167,131 @@ def drop_structural_noise(soup: BeautifulSoup, measures: Measures | None = None)
         for position in index.by_tag.get(name, ()):
             tag = index.tags[position]
             good = measures.good[position]
-            if not is_decomposed(tag) and (
-                good <= HOLDS_ARTICLE_CHARS or good < HOLDS_ARTICLE * page
-            ):
+            if not is_decomposed(tag) and not holds_article(good, page):
                 tag.decompose()
 
 
+def holds_article(good: int, page: int) -> bool:
+    """Whether an element with `good` paragraph characters, of the page's `page`, wraps
+    the article: page furniture by its markup, but left open around the page."""
+    return good > HOLDS_ARTICLE_CHARS and good >= HOLDS_ARTICLE * page
+
+
 def find_container(soup: BeautifulSoup, measures: Measures | None = None) -> Tag | None:
-    """The element whose paragraph text most outweighs its other text (menus, link lists,
-    widgets): `good - OTHER_TEXT_WEIGHT * other`, over every element at once.
+    """The best candidate (`ranked`), unpruned; None when no element holds paragraphs."""
+    measures = measures or measure(soup)
+    best = ranked(soup, measures)[:1]
+    return page_index(soup).tags[best[0]] if best else None
+
+
+def ranked(soup: BeautifulSoup, measures: Measures) -> list[int]:
+    """Positions of the elements that hold paragraphs, by how much their paragraph text
+    outweighs their other text (menus, link lists, widgets), best first:
+    `good - OTHER_TEXT_WEIGHT * other`, over every element at once. Hidden blocks come
+    after every visible one; overlays, comment threads and menus never (`placement`), and
+    the paragraphs inside them count for no visible element that holds them.
 
     Page builders cut one article into many sibling blocks; the score climbs to the
     element holding them all, and stops below the page where furniture text would cost
     more than the paragraphs it adds.
     """
-    measures = measures or measure(soup)
-    tags = page_index(soup).tags
-    best, best_score = -1, 0.0
+    index = page_index(soup)
+    tags, parent = index.tags, index.parent
+    where = placement(soup)
+    aside = [0] * len(tags)  # paragraph text in hidden or away blocks below a visible one
+    for position, level in enumerate(where):
+        if level != VISIBLE and where[parent[position]] == VISIBLE:
+            up = parent[position]
+            while up >= 0:
+                aside[up] += measures.good[position]
+                up = parent[up]
+    scored = []
     for position, good in enumerate(measures.good):
         if (
             good > measures.own[position]  # holds paragraphs: not one paragraph alone
+            and where[position] != AWAY
             and tags[position].name != "html"
             and not is_decomposed(tags[position])
         ):
-            score = good - OTHER_TEXT_WEIGHT * (measures.text[position] - good)
-            if score > best_score:
-                best, best_score = position, score
-    return tags[best] if best >= 0 else None
+            other = measures.text[position] - good
+            score = good - aside[position] - OTHER_TEXT_WEIGHT * other
+            if score > 0:
+                scored.append((where[position], -score, position))
+    scored.sort()
+    order = [position for *_, position in scored]
+    visible = [
+        (good - aside[p] if where[p] == VISIBLE and not is_decomposed(tags[p]) else 0)
+        for p, good in enumerate(measures.good)
+    ]
+    page = max(visible, default=0)
+    if page and (not order or visible[order[0]] < FRAGMENT * page):
+        # The best is a fragment (every real candidate scored below zero: an article of
+        # short list items and linked names): the element holding most of the page's
+        # paragraphs comes first.
+        most = max(p for p, good in enumerate(visible) if good >= MAJORITY * page)
+        if tags[most].name not in ("html", "body") or not order:
+            order.insert(0, most)
+    return order
+
+
+VISIBLE, HIDDEN, AWAY = 0, 1, 2
+
+
+def placement(soup: BeautifulSoup) -> list[int]:
+    """By position: AWAY for an element that is, or is inside, an overlay, a comment
+    thread or a menu (class or id words, role, `aria-modal`); HIDDEN inside a hidden block
+    (`hidden`, `aria-hidden`, an inline style); else VISIBLE. Never the page's <body> and
+    <html> (their classes describe the page), nor an element that holds the page's
+    <main>, <h1> or an <article> of its own (a menu left open around the page).
+    """
+    index = page_index(soup)
+    tags = index.tags
+    away: set[int] = set()
+    for names in (index.by_class, index.by_id):
+        for name, positions in names.items():
+            if _AWAY.search(name):
+                away.update(positions)
+    away.update(p for p in index.by_attr.get("role", ()) if _attr(tags[p], "role") in _AWAY_ROLES)
+    away.update(index.by_attr.get("aria-modal", ()))
+    hidden = {
+        p for p in index.by_attr.get("aria-hidden", ()) if _attr(tags[p], "aria-hidden") == "true"
+    }
+    hidden.update(
+        p for p in index.by_attr.get("style", ()) if _HIDDEN_STYLE.search(_attr(tags[p], "style"))
+    )
+    landmarks = sorted(
+        {
+            *index.by_tag.get("main", ()),
+            *index.by_tag.get("h1", ()),
+            *(p for p in index.by_tag.get("article", ()) if p not in away),
+            *(p for p in index.by_attr.get("role", ()) if _attr(tags[p], "role") == "main"),
+        }
+    )
+    where = [VISIBLE] * len(tags)
+    for level, marked in ((HIDDEN, hidden), (AWAY, away)):
+        end = -1
+        for position in sorted(marked):
+            if (
+                position <= end
+                or tags[position].name in ("body", "html")
+                or _between(landmarks, position, index.last[position])
+            ):
+                continue
+            end = index.last[position]
+            where[position : end + 1] = [level] * (end + 1 - position)
+    return where
+
+
+def _attr(tag: Tag, name: str) -> str:
+    """An attribute's value in lower case ("" when missing, or when the tag was decomposed)."""
+    attrs = tag.__dict__.get("attrs")
+    return str(attrs.get(name) or "").strip().lower() if attrs else ""
+
+
+def _paragraphs_left(position: int, measures: Measures, tags: list[Tag], end: int) -> int:
+    """The paragraph text still in the subtree at `position` (to `end`) after pruning."""
+    own = measures.own
+    return sum(own[p] for p in range(position, end + 1) if own[p] and not is_decomposed(tags[p]))
 
 
 def prune(container: Tag, measures: Measures | None = None) -> None:
@@ -225,7 +355,7 @@ def drop_card_runs(container: Tag, measures: Measures, url: str | None = None) -
         opening = [_opening_link(card) for card in run]
         if not all(link is not None for link in opening) or (
             url is not None
-            and sum(_same_site(link.get("href"), url) for link in opening if link)
+            and sum(same_site(link.get("href"), url) for link in opening if link)
             < CARD_SAME_SITE * len(run)
         ):
             continue
@@ -257,7 +387,7 @@ def _opening_link(card: Tag) -> Tag | None:
     return None
 
 
-def _same_site(href: object, url: str) -> bool:
+def same_site(href: object, url: str) -> bool:
     """Whether a link's target is on the site of `url` (its domain, subdomains aside)."""
     if not isinstance(href, str):
         return False
@@ -266,6 +396,20 @@ def _same_site(href: object, url: str) -> bool:
     except ValueError:  # an unclosed IPv6 bracket: no host of ours
         return False
     return _site(target) == _site(urlsplit(url).hostname)
+
+
+def other_site(href: str, url: str) -> bool:
+    """Whether a link leads to a page on another site than `url`'s (not a relative link,
+    an anchor, a mailto: or a script)."""
+    try:
+        target = urlsplit(urljoin(url, href.strip()))
+    except ValueError:
+        return False
+    return (
+        target.scheme in ("http", "https")
+        and bool(target.hostname)
+        and (_site(target.hostname) != _site(urlsplit(url).hostname))
+    )
 
 
 def _site(host: str | None) -> str:

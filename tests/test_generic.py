@@ -271,9 +271,13 @@ def test_a_run_of_teaser_cards_to_the_same_site_is_dropped() -> None:
 def test_a_round_up_of_other_sites_pages_is_kept() -> None:
     body = PARAGRAPHS + f"<div class='grid'>{_cards('https://elsewhere.example.com')}</div>"
     text = extract(page(body=body), URL).body_text.split("\n\n")
-    assert text == STORY + [
-        f"A line of summary about the other story number {n}, to tempt readers."
+    assert text == STORY + [  # the linked headlines too: links to other sites are no menu
+        line
         for n in range(1, 5)
+        for line in (
+            f"Another story {n}",
+            f"A line of summary about the other story number {n}, to tempt readers.",
+        )
     ]
 
 
