@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime, tzinfo
 from typing import Any
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
@@ -120,9 +121,9 @@ def extract_title(doc: Document, profile: Profile) -> str | None:
     named = [t for t in (_meta(doc.soup, _TITLE_META), _json_ld_value(doc, "headline")) if t]
     heading = _headline(doc, [*named, *([page_title] if page_title else [])])
     if heading:
-        return heading
+        return _without_site_name(doc, heading)
     for value in named:
-        return _without_site_name(doc, value)
+        return _cut_at_heading(doc, _without_site_name(doc, value))
     return _title_from_html_title(doc, page_title, profile) if page_title else None
 
 
@@ -135,8 +136,10 @@ def _headline(doc: Document, named: list[str]) -> str | None:
     for _, text in [*outside, *h1s]:  # a logo's h1 in the header is a last resort
         key = _title_key(text)
         if len(key) >= MIN_HEADLINE and any(key in k for k in keys):
-            return text
-    alone = [text for _, text in outside]
+            # The same words in the metadata: their spelling is the one typed, the
+            # heading's may be the template's (capitals, typographic quotes).
+            return next((n for n, k in zip(named, keys, strict=True) if k == key), text)
+    alone = list(dict.fromkeys(text for _, text in outside))  # a responsive copy is one
     site = _title_key(meta_map(doc).get("og:site_name") or "")
     if len(alone) == 1 and len(alone[0].split()) >= 2 and _title_key(alone[0]) != site:
         return alone[0]
@@ -149,28 +152,50 @@ def _title_key(text: str) -> str:
 
 
 def _without_site_name(doc: Document, title: str) -> str:
-    """og:title without a " | Site" or "Site - " part that names the site."""
-    site = _title_key(meta_map(doc).get("og:site_name") or "")
+    """A title without a " | Site" or "Site - " part that names the site: its og:site_name,
+    or its domain ("DianaHR" on dianahr.com)."""
     cuts = list(_TITLE_SEPARATOR.finditer(title))
-    if not site or not cuts:
+    if not cuts:
         return title
-    if _title_key(title[cuts[-1].end() :]) == site:
+    if _names_site(doc, title[cuts[-1].end() :]):
         return title[: cuts[-1].start()]
-    if _title_key(title[: cuts[0].start()]) == site:
+    if _names_site(doc, title[: cuts[0].start()]):
         return title[cuts[0].end() :]
+    return title
+
+
+def _names_site(doc: Document, part: str) -> bool:
+    key = _title_key(part)
+    site = _title_key(meta_map(doc).get("og:site_name") or "")
+    if site and key == site:
+        return True
+    host = (urlsplit(doc.url).hostname or "").removeprefix("www.")
+    label = host.split(".")[0] if host else ""
+    return len(label) >= 3 and key.replace(" ", "").replace("-", "") == label.replace("-", "")
+
+
+def _cut_at_heading(doc: Document, title: str) -> str:
+    """A title without its " - page - site" suffix where a heading of the page shows the
+    part before it; else the title as it is."""
+    cuts = [match.start() for match in _TITLE_SEPARATOR.finditer(title)]
+    if not cuts:
+        return title
+    headings = {text_of(tag) for tag in select_ordered(doc.soup, _TITLE_ELEMENTS)}
+    for cut in reversed(cuts):  # the longest part first
+        if title[:cut] in headings:
+            return title[:cut]
     return title
 
 
 def _title_from_html_title(doc: Document, page_title: str, profile: Profile) -> str:
     """`<title>` without its "- page - site" suffix: cut where a heading says, else guess."""
+    cut = _cut_at_heading(doc, page_title)
+    if cut != page_title:
+        return cut
     cuts = [match.start() for match in _TITLE_SEPARATOR.finditer(page_title)]
     prefixes = [page_title[:cut] for cut in reversed(cuts)]  # longest first
     if not prefixes:
         return page_title
-    headings = {text_of(tag) for tag in select_ordered(doc.soup, _TITLE_ELEMENTS)}
-    for prefix in prefixes:
-        if prefix in headings:
-            return prefix
     if profile.html_title_category and len(prefixes) >= 2:
         return prefixes[1]
     if len(page_title) - len(prefixes[0]) <= MAX_SITE_NAME:

@@ -25,7 +25,10 @@ _NEGATIVE = re.compile(
     r"comment|footer|masthead|menu|\bnav|sidebar|side-bar|related|share|social|"
     r"sponsor|\bads?\b|advert|breadcrumb|cookie|popup|modal|newsletter|subscribe|"
     r"\btags?\b|pagination|pager|login|\bpoll|vote|lien-?quan|tin-?khac|"
-    r"other-?news|most-?read|recommend|promo|author-?bio|byline",
+    r"other-?news|most-?read|recommend|promo|author-?bio|byline|"
+    # appeals and author boxes: paywalls, sign-ups, donations, memberships, disclosures
+    r"paywall|subscription|sign-?up|donat|membership|upsell|"
+    r"about-?(?:the-?)?author|author-?(?:box|info|card|details|profile|about)|disclosure",
     re.IGNORECASE,
 )
 # Words that page builders also give to the blocks an article is made of ("elementor-

@@ -62,6 +62,58 @@ def test_title_prefers_a_lone_h1_to_a_different_og_title() -> None:
     assert extract(page(head), URL).title == "The headline as shown"
 
 
+def test_title_keeps_the_metadata_spelling_of_the_same_words() -> None:
+    # The template set the heading in capitals and typographic quotes; the metadata has
+    # the words as typed.
+    head = '<meta property="og:title" content="Tips for the year\'s best gardens">'
+    html = page(head).replace(
+        "<h1>The headline as shown</h1>", "<h1>TIPS FOR THE YEAR\u2019S BEST GARDENS</h1>"
+    )
+    assert extract(html, URL).title == "Tips for the year's best gardens"
+
+
+def test_title_heading_without_the_site_name() -> None:
+    head = (
+        '<meta property="og:title" content="Best exhibitions of 2025 – Artpaper">'
+        '<meta property="og:site_name" content="Artpaper">'
+    )
+    html = page(head).replace(
+        "<h1>The headline as shown</h1>", "<h1>Best exhibitions of 2025 – Artpaper</h1>"
+    )
+    assert extract(html, URL).title == "Best exhibitions of 2025"
+
+
+@pytest.mark.parametrize(
+    ("og_title", "title"),
+    [
+        ("Top 5 payroll tools in 2026 | Example", "Top 5 payroll tools in 2026"),  # the domain
+        ("Top 5 payroll tools in 2026 | Exampled", "Top 5 payroll tools in 2026 | Exampled"),
+    ],
+)
+def test_title_without_a_suffix_naming_the_domain(og_title: str, title: str) -> None:
+    html = page(f'<meta property="og:title" content="{og_title}">').replace(
+        "<h1>The headline as shown</h1>", ""
+    )
+    assert extract(html, "https://www.example.com/blog/payroll").title == title
+
+
+def test_a_heading_repeated_for_small_screens_is_still_the_lone_h1() -> None:
+    head = '<meta property="og:title" content="SEO title, written for search engines">'
+    html = page(head).replace(
+        "<h1>The headline as shown</h1>",
+        "<h1 class='d-md-none'>The headline as shown</h1><h1>The headline as shown</h1>",
+    )
+    assert extract(html, URL).title == "The headline as shown"
+
+
+def test_og_title_cut_where_a_heading_of_the_page_ends() -> None:
+    head = '<meta property="og:title" content="Budget passes after long debate - Politics - Daily">'
+    html = page(head).replace(
+        "<h1>The headline as shown</h1>", "<h2>Budget passes after long debate</h2>"
+    )
+    assert extract(html, URL).title == "Budget passes after long debate"
+
+
 # Dates: metadata, the dateline by the title, modification dates, the URL.
 
 

@@ -1,0 +1,57 @@
+"""Issue 17, classes 5-9: what the generic extractor prunes inside the article's
+container, and what it must leave there."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors import extract
+
+URL = "https://news.example.org/2025/05/bridge"
+STORY = [
+    f"Paragraph {n} of the story tells readers what happened at the bridge and why."
+    for n in range(1, 6)
+]
+STORY_HTML = "".join(f"<p>{line}</p>" for line in STORY)
+
+
+def _body(inside: str, *, before: str = "") -> list[str]:
+    html = (
+        "<html><head><title>Bridge</title></head><body><main><h1>Bridge</h1>"
+        f"<div class='post-body'>{before}{STORY_HTML}{inside}</div></main></body></html>"
+    )
+    return extract(html, URL).body_text.split("\n\n")
+
+
+APPEAL = (
+    "<p>Our reporting depends on readers like you, who keep the newsroom going every "
+    "single month.</p><p>Join today and get every story, newsletter and event for less.</p>"
+)
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "paywall-box",  # a paywall's offer
+        "subscription-offer",
+        "newsletter-signup",  # sign-ups
+        "donate-appeal",  # donations
+        "membership-cta",  # memberships
+        "about-the-author",  # author boxes
+        "author-box",
+        "affiliate-disclosure",
+    ],
+)
+def test_appeals_and_author_boxes_are_pruned(marker: str) -> None:
+    assert _body(f"<div class='{marker}'>{APPEAL}</div>") == STORY
+
+
+def test_an_appeal_holding_most_of_the_article_is_kept() -> None:
+    # The other side of KEEP_SHARE: a marked block with most of the container's prose
+    # wraps the article (a template that names the whole story "paywall-content").
+    html = (
+        "<html><head><title>Bridge</title></head><body><main><h1>Bridge</h1>"
+        f"<div class='post-body'><div class='paywall-content'>{STORY_HTML}</div>"
+        f"<p>{STORY[0]}</p></div></main></body></html>"
+    )
+    assert extract(html, URL).body_text.split("\n\n") == [*STORY, STORY[0]]
