@@ -48,6 +48,9 @@ _AWAY = re.compile(
 )
 _AWAY_ROLES = frozenset({"dialog", "alertdialog", "navigation", "menu", "menubar", "tooltip"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_URL_WORD = re.compile(r"(?:https?:)?//|www\.|\S+\.(?:js|css|json)\b")
+URL_SHARE = 0.5  # hidden text more than half URLs is a list of resources, not prose
+_HIDING_CLASSES = ("hidden", "d-none", "hide", "is-hidden", "invisible", "visually-hidden")
 _PARAGRAPHS = frozenset(
     {"p", "pre", "blockquote", "li", "td", "th", "dd", "div", "section", "article"}
 )
@@ -117,6 +120,7 @@ def candidates(soup: BeautifulSoup, url: str | None = None) -> Iterator[Tag]:
             continue
         prune(container, measures)
         drop_card_runs(container, measures, url)
+        drop_hidden_copies(container)
         if _paragraphs_left(position, measures, index.tags, index.last[position]):
             yield container
 
@@ -283,6 +287,64 @@ def placement(soup: BeautifulSoup) -> list[int]:
             end = index.last[position]
             where[position : end + 1] = [level] * (end + 1 - position)
     return where
+
+
+def drop_hidden_copies(container: Tag) -> None:
+    """Remove the hidden blocks of `container` (`hidden`, `aria-hidden`, an inline style,
+    a hiding class) whose text the container also holds elsewhere (the hidden microdata
+    copy of the article, the small-screen duplicate), or that is no prose (JSON
+    configuration, a list of URLs). Other hidden text stays (pages that stream their
+    article into hidden blocks, collapsed answers)."""
+    index = page_index(container)
+    top = index.order.get(id(container), -1)
+    if top < 0:
+        return
+    end = index.last[top]
+    tags = index.tags
+    concealed = {
+        p
+        for name in ("hidden", "aria-hidden", "style")
+        for p in _between(index.by_attr.get(name, []), top, end)
+        if _hides(tags[p])
+    }
+    for name in _HIDING_CLASSES:
+        concealed.update(_between(index.by_class.get(name, []), top, end))
+    if not concealed:
+        return
+    whole: str | None = None
+    done = -1
+    for position in sorted(concealed):
+        tag = tags[position]
+        if position <= done or is_decomposed(tag):
+            continue
+        done = index.last[position]
+        text = " ".join(tag.get_text(" ").split())
+        if len(text) < MIN_PARAGRAPH:
+            continue
+        if _is_code(text):
+            tag.decompose()
+            continue
+        if whole is None:
+            whole = " ".join(container.get_text(" ").split())
+        if whole.count(text) >= 2:
+            tag.decompose()
+
+
+def _is_code(text: str) -> bool:
+    """Whether text is data rather than prose: a JSON object or array, or URLs."""
+    if text[0] in "{[" and text[-1] in "}]":
+        return True
+    words = text.split()
+    return sum(_URL_WORD.match(w) is not None for w in words) > URL_SHARE * len(words)
+
+
+def _hides(tag: Tag) -> bool:
+    attrs = tag.__dict__.get("attrs") or {}
+    if "hidden" in attrs:
+        return True
+    if str(attrs.get("aria-hidden", "")).strip().lower() == "true":
+        return True
+    return bool(_HIDDEN_STYLE.search(str(attrs.get("style", ""))))
 
 
 def _attr(tag: Tag, name: str) -> str:

@@ -55,3 +55,49 @@ def test_an_appeal_holding_most_of_the_article_is_kept() -> None:
         f"<p>{STORY[0]}</p></div></main></body></html>"
     )
     assert extract(html, URL).body_text.split("\n\n") == [*STORY, STORY[0]]
+
+
+# Class 4: hidden content. A hidden block goes when it copies text the reader sees, or
+# holds data rather than prose; other hidden text (a collapsed answer) is the article's.
+
+COPY = " ".join(STORY)
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        f"<div itemprop='articleBody' style='display:none'>{COPY}</div>",  # microdata copy
+        f"<div class='d-none'><p>{STORY[2]}</p></div>",  # a small-screen duplicate
+        f"<div hidden><p>{STORY[0]}</p></div>",
+        "<div aria-hidden='true'>https://cdn.example.org/a.js https://cdn.example.org/b.js "
+        "https://cdn.example.org/c.js</div>",  # a list of script URLs
+        '<div style=\'visibility: hidden\'>{"player": {"autoplay": false, "volume": 0.5, '
+        '"ads": true}}</div>',  # JSON configuration
+    ],
+    ids=["microdata-copy", "responsive-duplicate", "hidden-attribute", "script-urls", "json"],
+)
+def test_hidden_copies_and_data_are_dropped(hidden: str) -> None:
+    assert _body(hidden) == STORY
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "<div class='faq-answer hidden'><p>Yes: the bridge stays open to cyclists during "
+        "the works, on the north side.</p></div>",
+        "<div hidden><p>Transcript: the mayor said the bridge will open in the spring of "
+        "next year.</p></div>",
+    ],
+    ids=["collapsed-answer", "transcript"],
+)
+def test_hidden_text_found_nowhere_else_is_kept(answer: str) -> None:
+    assert _body(answer) == [*STORY, answer.split("<p>")[1].split("</p>")[0]]
+
+
+def test_hidden_text_shorter_than_a_paragraph_is_left_alone() -> None:
+    # MIN_PARAGRAPH: a short hidden label repeated on the page is no copy of the article.
+    assert _body("<p>Bridge facts</p><div aria-hidden='true'><p>Bridge facts</p></div>") == [
+        *STORY,
+        "Bridge facts",
+        "Bridge facts",
+    ]
