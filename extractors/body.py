@@ -157,14 +157,20 @@ def _clean_blocks(
     title or lead repeated, and (with the page's URL, `links_from`) the blocks that are
     mostly links within its site (`is_navigation`)."""
     kept: list[Block] = []
+    in_box = False  # inside an inline related box, between its heading and the story
     for position, block in enumerate(found):
         key = block.text.casefold().strip(" |:")
+        if in_box and block.link_density > MAX_LINK_DENSITY:
+            continue  # a teaser of the box
+        in_box = False
         reference = links_from is not None and _cites_elsewhere(block, links_from)
-        if not reference and (
-            key in RELATED_HEADINGS
-            or (kept and is_related_heading(key) and _teasers_follow(found, position))
-        ):
-            break  # the rest is related news
+        if not reference and key in RELATED_HEADINGS:
+            if not kept or _teasers_follow(found, position):
+                break  # the rest is related news
+            in_box = True  # the story goes on after the box: drop the box alone
+            continue
+        if not reference and kept and is_related_heading(key) and _teasers_follow(found, position):
+            break
         if key in BOILERPLATE_TEXTS:
             continue
         if not kept and block.text in (title, lead):

@@ -12,6 +12,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
@@ -371,16 +372,13 @@ def prune(container: Tag, measures: Measures | None = None) -> None:
     for tag in container.find_all(True):
         if is_decomposed(tag):
             continue
-        marker = _marker(tag)
-        if not marker or _POSITIVE.search(marker):
+        says = furniture_words(_marker(tag))
+        if not says:
             continue
         text, good, links = measures.of(tag)
         if good > KEEP_SHARE * whole:
             continue
-        if _NEGATIVE.search(marker) or (
-            _WEAK_NEGATIVE.search(marker)
-            and (good < PROSE_SHARE * text or links > MAX_PROSE_LINKS * text)
-        ):
+        if says == STRONG or good < PROSE_SHARE * text or links > MAX_PROSE_LINKS * text:
             tag.decompose()
 
 
@@ -495,5 +493,24 @@ def _marker(tag: Tag) -> str:
 
 def _is_furniture(tag: Tag) -> bool:
     """Whether class or id names page furniture (footer, menu, share box, related news)."""
-    marker = _marker(tag)
-    return bool(marker) and bool(_NEGATIVE.search(marker)) and not _POSITIVE.search(marker)
+    return furniture_words(_marker(tag)) == STRONG
+
+
+STRONG, WEAK = 2, 1
+
+
+@lru_cache(maxsize=4096)
+def furniture_words(marker: str) -> int:
+    """What a class-and-id string says of its element: STRONG furniture (`_NEGATIVE`),
+    WEAK (`_WEAK_NEGATIVE`: page builders' words) or 0. A word of the article's own
+    ("entry-content") clears it, unless furniture qualifies that same word
+    ("related-content", "comment-body")."""
+    strongest = 0
+    for word in marker.split():
+        if _NEGATIVE.search(word):
+            strongest = STRONG
+        elif _WEAK_NEGATIVE.search(word):
+            strongest = max(strongest, WEAK)
+        elif _POSITIVE.search(word):
+            return 0
+    return strongest

@@ -101,3 +101,42 @@ def test_hidden_text_shorter_than_a_paragraph_is_left_alone() -> None:
         "Bridge facts",
         "Bridge facts",
     ]
+
+
+# Class 8: a related-news heading ends the article only when nothing but teasers follows.
+
+
+def _related_box(story_after: int) -> str:
+    teasers = "".join(
+        f"<p><a href='/news/other-{n}'>Another headline of the site, number {n}</a></p>"
+        for n in range(1, 4)
+    )
+    after = "".join(f"<p>{line}</p>" for line in STORY[:story_after])
+    return f"<h3>Related news</h3>{teasers}{after}"
+
+
+def test_an_inline_related_box_is_dropped_and_the_story_goes_on() -> None:
+    assert _body(_related_box(story_after=5)) == [*STORY, *STORY]
+
+
+def test_a_related_heading_with_only_teasers_after_it_ends_the_body() -> None:
+    # The other side of TEASER_END: a line after the teasers is not the story going on.
+    html = _related_box(story_after=0) + "<p>Short line.</p>"
+    assert _body(html) == STORY
+
+
+# Words of a class: a word of the article's own clears the element, unless furniture
+# qualifies that same word.
+
+
+@pytest.mark.parametrize(
+    ("classes", "kept"),
+    [
+        ("related-content-box", False),  # "related" qualifies "content"
+        ("comment-body", False),
+        ("entry-content share-enabled", True),  # the article's own word, furniture aside
+    ],
+)
+def test_furniture_words_within_one_class(classes: str, kept: bool) -> None:
+    box = f"<div class='{classes}'><p>{STORY[1]} Again.</p></div>"
+    assert (_body(box)[-1] == f"{STORY[1]} Again.") is kept
