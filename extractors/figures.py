@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from bs4 import Tag
 
+from extractors.attrs import class_list
 from extractors.blocks import alignment, blocks, text_of
 from extractors.css import is_decomposed
 from extractors.records import Figure
@@ -21,6 +22,11 @@ _NOT_A_PHOTO = re.compile(
 _PX = re.compile(r"(width|height)\s*:\s*(\d+(?:\.\d+)?)\s*px", re.IGNORECASE)
 _FILE_NAME = re.compile(r"^[\w.-]+\.(?:jpe?g|png|gif|webp|bmp|tiff?)$", re.IGNORECASE)
 _MIN_SIDE = 50  # pixels: smaller images are icons, bullets or tracking pixels
+
+# Class words of a caption or credit element, and of a credit.
+_CAPTION_CLASS = re.compile(r"caption|credit", re.IGNORECASE)
+_CREDIT = re.compile(r"credit", re.IGNORECASE)
+FRAME_LEVELS = 3  # how far up from an image its frame (and a named caption) may be
 
 _MINH_HOA = r"Ảnh minh h(?:ọa|oạ)"
 _CREDIT_IN_PARENS = re.compile(
@@ -56,19 +62,31 @@ def extract_figures(container: Tag, base_url: str) -> list[Figure]:
         if src is None or src in seen or _is_furniture(img, src):
             continue
         seen.add(src)
-        caption_text = _caption(img, container)
         alt = clean(str(img.get("alt") or "")) or None
-        if caption_text is None:
-            caption_text = _meaningful(alt) or _meaningful(clean(str(img.get("title") or "")))
-        caption, credit = split_credit(caption_text) if caption_text else (None, None)
+        caption, credit = _caption(img, container)
+        if caption is None and credit is None:
+            fallback = _meaningful(alt) or _meaningful(clean(str(img.get("title") or "")))
+            caption, credit = split_credit(fallback) if fallback else (None, None)
         figures.append(Figure(len(figures) + 1, src, caption, credit, alt))
     return figures
 
 
 def image_src(img: Tag, base_url: str) -> str | None:
-    """The real image URL: lazy-loading attributes first, then src, then srcset."""
+    """The real image URL: lazy-loading attributes first, then src, then srcset; then the
+    sources of the <picture> it is in."""
+    found = _source_url(img, base_url)
+    if found is None:
+        picture = img.find_parent("picture")
+        for source in picture.find_all("source") if picture is not None else ():
+            found = _source_url(source, base_url)
+            if found is not None:
+                break
+    return found
+
+
+def _source_url(tag: Tag, base_url: str) -> str | None:
     for attr in _LAZY_SRC:
-        value = img.get(attr)
+        value = tag.get(attr)
         if not isinstance(value, str) or not value.strip():
             continue
         if attr.endswith("srcset"):
@@ -102,19 +120,62 @@ def _within(tag: Tag | None, container: Tag) -> bool:
     return tag is not None and (tag is container or container in tag.parents)
 
 
-def _caption(img: Tag, container: Tag) -> str | None:
-    """The caption of `img` by figure/figcaption, image table, or the paragraph after it."""
+def _caption(img: Tag, container: Tag) -> tuple[str | None, str | None]:
+    """The (caption, credit) of `img`: by figure/figcaption, by class name, by image table,
+    or the styled paragraph after it; the caption's elements leave the body."""
     figure = img.find_parent("figure")
     if _within(figure, container) and figure is not None:
         figcaption = figure.find("figcaption")
         if figcaption is not None:
             text = text_of(figcaption)
             figcaption.decompose()
-            return text or None
+            return split_credit(text) if text else (None, None)
+    named = _named_caption(img, container)
+    if named is not None:
+        return named
     row = img.find_parent("tr")
-    if _within(row, container) and row is not None:
-        return _table_caption(img, row)
-    return _paragraph_caption(img, container)
+    styled = (
+        _table_caption(img, row)
+        if _within(row, container) and row is not None
+        else _paragraph_caption(img, container)
+    )
+    return split_credit(styled) if styled else (None, None)
+
+
+def _named_caption(img: Tag, container: Tag) -> tuple[str | None, str | None] | None:
+    """A caption and a credit named by class ("wp-caption-text", "photo-credit") in the
+    image's frame: the smallest element around it, up to FRAME_LEVELS up, that has them.
+    A slideshow's short and long forms of one caption give the longer one."""
+    frame = img.parent
+    for _ in range(FRAME_LEVELS):
+        if frame is None or frame is container or not _within(frame, container):
+            return None
+        named = [
+            tag
+            for tag in frame.find_all(class_=_names_caption)
+            if tag.find("img") is None and not is_decomposed(tag)
+        ]
+        if named:
+            outer = [t for t in named if not any(o in t.parents for o in named)]
+            captions = [text_of(t) for t in outer if not _CREDIT.search(_classes(t))]
+            credits = [text_of(t) for t in outer if _CREDIT.search(_classes(t))]
+            for tag in outer:
+                tag.decompose()
+            caption, credit = split_credit(max(captions, key=len, default=""))
+            return caption, next((c for c in credits if c), None) or credit
+        frame = frame.parent
+    return None
+
+
+def _names_caption(classes: str | list[str] | None) -> bool:
+    if not classes:
+        return False
+    words = classes.split() if isinstance(classes, str) else classes
+    return any(_CAPTION_CLASS.search(w) for w in words)
+
+
+def _classes(tag: Tag) -> str:
+    return " ".join(class_list(tag))
 
 
 def _table_caption(img: Tag, row: Tag) -> str | None:
@@ -154,14 +215,25 @@ def _paragraph_caption(img: Tag, container: Tag) -> str | None:
                 return text
         return None
     following = holder.find_next_sibling()
-    if following is None or following.name not in ("p", "div") or following.find("img"):
+    if (
+        following is None
+        or following.name not in ("p", "div")
+        or following.find(["img", "blockquote", "q"])
+    ):
         return None
-    parts = blocks(following)
-    text = " ".join(b.text for b in parts)
-    centred = (alignment(following) or "") == "center"
-    if not text or len(text) > MAX_CAPTION:
+    text = " ".join(b.text for b in blocks(following))
+    if not text or len(text) > MAX_CAPTION or not _styled(following):
         return None
-    if not (centred or all(b.emphasized for b in parts)):
-        return None
+    after = following.find_next_sibling()
+    if after is not None and after.name == following.name and _styled(after):
+        return None  # a run of styled paragraphs is a quote or a note, not a caption
     following.decompose()
     return text
+
+
+def _styled(paragraph: Tag) -> bool:
+    """Whether a paragraph is centred or all in italics or bold, as captions are."""
+    parts = blocks(paragraph)
+    return bool(parts) and (
+        (alignment(paragraph) or "") == "center" or all(b.emphasized for b in parts)
+    )
