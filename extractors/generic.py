@@ -24,7 +24,7 @@ STRUCTURAL_NOISE = frozenset({"nav", "header", "footer", "aside", "form", "menu"
 # Class or id words of page furniture, always pruned unless they hold much of the article.
 _NEGATIVE = re.compile(
     r"comment|footer|masthead|menu|\bnav|sidebar|side-bar|related|share|social|"
-    r"sponsor|\bads?\b|advert|breadcrumb|cookie|popup|modal|newsletter|subscribe|"
+    r"sponsor|breadcrumb|cookie|popup|modal|newsletter|subscribe|"
     r"\btags?\b|pagination|pager|login|\bpoll|vote|lien-?quan|tin-?khac|"
     r"other-?news|most-?read|recommend|promo|author-?bio|byline|"
     # appeals and author boxes: paywalls, sign-ups, donations, memberships, disclosures
@@ -34,7 +34,7 @@ _NEGATIVE = re.compile(
 )
 # Words that page builders also give to the blocks an article is made of ("elementor-
 # widget", "widget-type-rich_text"): pruned only when the block reads like furniture.
-_WEAK_NEGATIVE = re.compile(r"widget|banner|search|rating|hidden", re.IGNORECASE)
+_WEAK_NEGATIVE = re.compile(r"widget|banner|search|rating|hidden|\bads?\b|advert", re.IGNORECASE)
 _POSITIVE = re.compile(
     r"article|\bbody|content|entry|\bmain|\bpost|story|detail|chi-?tiet|noi-?dung|fck_detail",
     re.IGNORECASE,
@@ -72,6 +72,8 @@ CARD_RUN = 3  # sibling elements of one tag and class that make a run of cards
 CARD_LINKS = 0.15  # and the share of their text that is links
 CARD_HEAD = 2  # a card has a link among its first this many texts
 CARD_SAME_SITE = 0.5  # and this share of the cards link within the page's site
+CARD_TEXT = 300  # a card under a linked headline with an excerpt is this short at most
+_HEADLINES = ["h2", "h3", "h4", "h5", "h6"]
 _CARD_TAGS = ["div", "article", "section", "li"]  # lists, figures and tables are no cards
 # An <a> holding blocks (a teaser card: headline and summary in one link) makes their
 # text link text; a longer one is markup left open around the page, not a link.
@@ -406,17 +408,20 @@ def drop_card_runs(container: Tag, measures: Measures, url: str | None = None) -
         if len(positions) < CARD_RUN:
             continue
         text = sum(measures.text[p] for p in positions)
-        if (
-            not text
-            or sum(measures.links[p] for p in positions) < CARD_LINKS * text
-            or sum(measures.good[p] for p in positions) > KEEP_SHARE * whole
-        ):
+        if not text or sum(measures.good[p] for p in positions) > KEEP_SHARE * whole:
             continue
         run = [index.tags[p] for p in positions]
         if any(is_decomposed(card) for card in run):
             continue  # inside a run already dropped
         opening = [_opening_link(card) for card in run]
-        if not all(link is not None for link in opening) or (
+        if sum(measures.links[p] for p in positions) < CARD_LINKS * text and not all(
+            link is not None
+            and link.find_parent(_HEADLINES) is not None
+            and measures.text[p] <= CARD_TEXT
+            for link, p in zip(opening, positions, strict=True)
+        ):
+            continue  # little link text, and no run of headlines over short excerpts
+        if not all(link is not None and _leaves_page(link) for link in opening) or (
             url is not None
             and sum(same_site(link.get("href"), url) for link in opening if link)
             < CARD_SAME_SITE * len(run)
@@ -448,6 +453,14 @@ def _opening_link(card: Tag) -> Tag | None:
         if seen >= CARD_HEAD:
             return None
     return None
+
+
+def _leaves_page(link: Tag) -> bool:
+    """Whether a link leads off the page: not an anchor within it (a table of contents,
+    an FAQ's questions) nor a script."""
+    href = link.get("href")
+    target = href.strip().lower() if isinstance(href, str) else ""
+    return bool(target) and not target.startswith(("#", "javascript:"))
 
 
 def same_site(href: object, url: str) -> bool:

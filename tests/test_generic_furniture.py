@@ -140,3 +140,58 @@ def test_a_related_heading_with_only_teasers_after_it_ends_the_body() -> None:
 def test_furniture_words_within_one_class(classes: str, kept: bool) -> None:
     box = f"<div class='{classes}'><p>{STORY[1]} Again.</p></div>"
     assert (_body(box)[-1] == f"{STORY[1]} Again.") is kept
+
+
+# Class 7: teaser runs with excerpts; class 9: what looks like furniture and is article.
+
+
+def _cards(count: int, excerpt: str, href: str = "/news/other-{n}") -> str:
+    return "".join(
+        f"<div class='teaser'><h3><a href='{href.format(n=n)}'>Other story {n}</a></h3>"
+        f"<p>{excerpt}</p></div>"
+        for n in range(1, count + 1)
+    )
+
+
+SHORT_EXCERPT = "A summary of the other story, long enough to outweigh its linked headline here."
+LONG_EXCERPT = " ".join([SHORT_EXCERPT] * 4)
+
+
+def test_headline_cards_with_excerpts_are_a_teaser_run() -> None:
+    # The links are under CARD_LINKS of the cards' text, but each card is a linked
+    # headline over a short excerpt.
+    assert _body(f"<div class='more'>{_cards(4, SHORT_EXCERPT)}</div>") == STORY
+
+
+def test_headline_cards_longer_than_a_teaser_are_sections() -> None:
+    # The other side of CARD_TEXT: sections of the article under linked headings.
+    body = _body(f"<div class='more'>{_cards(4, LONG_EXCERPT)}</div>")
+    assert body == STORY + [
+        line for n in range(1, 5) for line in (f"Other story {n}", LONG_EXCERPT)
+    ]
+
+
+def test_cards_linking_within_the_page_are_no_teasers() -> None:
+    # FAQ entries whose questions are anchors within the page: not a run of teasers.
+    answers = [
+        f"The answer to question {n} about the bridge, given in a full sentence."
+        for n in range(1, 5)
+    ]
+    items = "".join(
+        f"<div class='faq-item'><a href='#q-{n}'>Question {n} about the bridge?</a>"
+        f"<p>{answer}</p></div>"
+        for n, answer in enumerate(answers, 1)
+    )
+    assert _body(f"<div class='faq'>{items}</div>") == STORY + answers
+
+
+def test_an_ad_marked_wrapper_of_article_paragraphs_is_kept() -> None:
+    # "ad" is a weak word: the block goes only when it does not read like prose.
+    wrapper = f"<div class='ad-slot-wrapper'><p>{STORY[0]} Still the story.</p></div>"
+    assert _body(wrapper) == [*STORY, f"{STORY[0]} Still the story."]
+
+
+def test_an_ad_that_is_no_prose_is_pruned() -> None:
+    assert (
+        _body("<div class='ad-slot'><a href='/buy'>Buy now</a> <span>50% off</span></div>") == STORY
+    )
