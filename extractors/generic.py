@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from extractors.attrs import class_list
-from extractors.css import is_decomposed, page_index
+from extractors.css import _Index, is_decomposed, page_index
 
 STRUCTURAL_NOISE = frozenset({"nav", "header", "footer", "aside", "form", "menu", "dialog"})
 # Class or id words of page furniture, always pruned unless they hold much of the article.
@@ -169,16 +169,26 @@ def measure(soup: BeautifulSoup) -> Measures:
 
 def drop_structural_noise(soup: BeautifulSoup, measures: Measures | None = None) -> None:
     """Remove navigation, headers, footers, asides and forms from the whole page, but not
-    one that wraps the article (ASP.NET's page-wide form, a header left open)."""
+    one that wraps the article (ASP.NET's page-wide form, a header left open, a page
+    builder's "header" section inside <main>): one that holds most of the page's
+    paragraphs, and holds or sits in a landmark of the article (`_landmarks`). A page's
+    footer with a long disclaimer does neither."""
     measures = measures or measure(soup)
     index = page_index(soup)
     page = max(measures.good, default=0)
+    landmarks: list[int] | None = None
     for name in STRUCTURAL_NOISE:
         for position in index.by_tag.get(name, ()):
             tag = index.tags[position]
-            good = measures.good[position]
-            if not is_decomposed(tag) and not holds_article(good, page):
-                tag.decompose()
+            if is_decomposed(tag):
+                continue
+            if holds_article(measures.good[position], page):
+                landmarks = _landmarks(index) if landmarks is None else landmarks
+                if _between(landmarks, position, index.last[position]) or any(
+                    index.last[mark] >= position for mark in landmarks if mark < position
+                ):
+                    continue
+            tag.decompose()
 
 
 def holds_article(good: int, page: int) -> bool:
@@ -205,16 +215,9 @@ def ranked(soup: BeautifulSoup, measures: Measures) -> list[int]:
     element holding them all, and stops below the page where furniture text would cost
     more than the paragraphs it adds.
     """
-    index = page_index(soup)
-    tags, parent = index.tags, index.parent
+    tags = page_index(soup).tags
     where = placement(soup)
-    aside = [0] * len(tags)  # paragraph text in hidden or away blocks below a visible one
-    for position, level in enumerate(where):
-        if level != VISIBLE and where[parent[position]] == VISIBLE:
-            up = parent[position]
-            while up >= 0:
-                aside[up] += measures.good[position]
-                up = parent[up]
+    aside = _set_aside(soup, measures, where)
     scored = []
     for position, good in enumerate(measures.good):
         if (
@@ -244,6 +247,87 @@ def ranked(soup: BeautifulSoup, measures: Measures) -> list[int]:
     return order
 
 
+def _landmarks(index: _Index, away: set[int] | frozenset[int] = frozenset()) -> list[int]:
+    """Positions (ascending) of what marks the article: <main> or role=main, the <h1>,
+    an <article> (not one that is `away`, as a comment is)."""
+    tags = index.tags
+    return sorted(
+        {
+            *index.by_tag.get("main", ()),
+            *index.by_tag.get("h1", ()),
+            *(p for p in index.by_tag.get("article", ()) if p not in away),
+            *(p for p in index.by_attr.get("role", ()) if _attr(tags[p], "role") == "main"),
+        }
+    )
+
+
+def _set_aside(soup: BeautifulSoup, measures: Measures, where: list[int]) -> list[int]:
+    """By position: the paragraph text in hidden or away blocks below a visible element."""
+    parent = page_index(soup).parent
+    aside = [0] * len(where)
+    for position, level in enumerate(where):
+        if level != VISIBLE and where[parent[position]] == VISIBLE:
+            up = parent[position]
+            while up >= 0:
+                aside[up] += measures.good[position]
+                up = parent[up]
+    return aside
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A candidate container as `ranked` orders it, for a reader of a bad extraction."""
+
+    rank: int
+    path: str  # tag.class#id from <body> down
+    score: float  # paragraphs - aside - OTHER_TEXT_WEIGHT * other
+    paragraphs: int  # characters of paragraph text below it
+    other: int  # characters of other text (links, menus, short lines)
+    aside: int  # paragraph characters in hidden or away blocks below it
+    placement: str  # visible or hidden
+    preview: str  # its first words
+
+
+def explain(soup: BeautifulSoup, limit: int = 10) -> list[Candidate]:
+    """The first `limit` candidates, in the order `candidates` tries them (before any is
+    pruned); the page is modified as `candidates` would (structural noise dropped)."""
+    measures = measure(soup)
+    drop_structural_noise(soup, measures)
+    tags = page_index(soup).tags
+    where = placement(soup)
+    aside = _set_aside(soup, measures, where)
+    found = []
+    for rank, position in enumerate(ranked(soup, measures)[:limit], 1):
+        good, text = measures.good[position], measures.text[position]
+        tag = tags[position]
+        found.append(
+            Candidate(
+                rank,
+                _path(tag),
+                good - aside[position] - OTHER_TEXT_WEIGHT * (text - good),
+                good,
+                text - good,
+                aside[position],
+                "hidden" if where[position] == HIDDEN else "visible",
+                " ".join(tag.get_text(" ").split()[:12]),
+            )
+        )
+    return found
+
+
+def _path(tag: Tag) -> str:
+    steps = []
+    for node in [tag, *tag.parents]:
+        if node.name in ("body", "html", "[document]") or node.name is None:
+            break
+        classes = class_list(node)
+        ident = node.get("id")
+        steps.append(
+            node.name + (f".{classes[0]}" if classes else "") + (f"#{ident}" if ident else "")
+        )
+    return " > ".join(["body", *reversed(steps)])
+
+
 VISIBLE, HIDDEN, AWAY = 0, 1, 2
 
 
@@ -269,14 +353,7 @@ def placement(soup: BeautifulSoup) -> list[int]:
     hidden.update(
         p for p in index.by_attr.get("style", ()) if _HIDDEN_STYLE.search(_attr(tags[p], "style"))
     )
-    landmarks = sorted(
-        {
-            *index.by_tag.get("main", ()),
-            *index.by_tag.get("h1", ()),
-            *(p for p in index.by_tag.get("article", ()) if p not in away),
-            *(p for p in index.by_attr.get("role", ()) if _attr(tags[p], "role") == "main"),
-        }
-    )
+    landmarks = _landmarks(index, away)
     where = [VISIBLE] * len(tags)
     for level, marked in ((HIDDEN, hidden), (AWAY, away)):
         end = -1

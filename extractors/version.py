@@ -1,3 +1,3 @@
 """The extractor version recorded with every article; bump it when output changes."""
 
-EXTRACTOR_VERSION = "0.2.0"
+EXTRACTOR_VERSION = "0.3.0"

@@ -222,3 +222,38 @@ def test_failures_retry_hands_given_up_pages_back(
     missing = tmp_path / "none.duckdb"
     assert main(["failures", "--db", str(missing), "--retry"]) == 2
     assert not missing.exists()
+
+
+def test_extract_candidates_shows_the_ranking(tmp_path: Path) -> None:
+    page = tmp_path / "p.html"
+    story = "".join(
+        f"<p>Paragraph {n} of the story tells readers what happened and why it matters.</p>"
+        for n in range(1, 4)
+    )
+    page.write_text(
+        "<html><head><title>Story</title></head><body><h1>Story</h1>"
+        f"<div class='story' id='main-story'>{story}</div>"
+        "<div class='cookie-consent'><p>We use cookies to give you the best experience on "
+        "this site, as our policy explains at length.</p><p>By continuing you accept them "
+        "all, with the terms that go with them.</p></div></body></html>",
+        encoding="utf-8",
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "bulletin.cli", "extract", str(page), "--candidates"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    paragraphs = 3 * len("Paragraph 1 of the story tells readers what happened and why it matters.")
+    assert out.splitlines() == [
+        f"{page}: candidates, in the order they are tried",
+        f"   1. score {paragraphs:>9}  paragraphs {paragraphs:>6}  other {0:>6}  aside {0:>6}  "
+        "visible",
+        "      body > div.story#main-story",
+        "      'Paragraph 1 of the story tells readers what happened and why it'",
+        # the page: the cookie dialog's paragraphs set aside, the heading as other text
+        f"   2. score {paragraphs - 1.25 * 5:>9.0f}  paragraphs {paragraphs + 162:>6}  "
+        f"other {5:>6}  aside {162:>6}  visible",
+        "      body",
+        "      'Story Paragraph 1 of the story tells readers what happened and why'",
+    ]

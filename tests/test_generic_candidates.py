@@ -167,3 +167,44 @@ def test_an_article_of_short_linked_items_is_not_cut_to_a_fragment() -> None:
 def test_a_best_candidate_with_enough_of_the_page_is_kept() -> None:
     # The other side of FRAGMENT: a box with 2 of the page's 5 paragraphs is no fragment.
     assert _body(_linked_list_page(intro=3, note=2)) == NOTE[:2]
+
+
+# The structural-noise pass: a <header>, <footer>, <nav>, <aside> or <form> goes, unless it
+# holds most of the page's paragraphs and holds, or sits in, a landmark of the article.
+
+DISCLAIMER = "".join(f"<p>{line}</p>" for line in _long("Disclaimer", 8))
+
+
+def test_a_footer_with_a_long_disclaimer_is_dropped() -> None:
+    html = (
+        "<html><head><title>Bridge approved</title></head><body>"
+        f"<main><h1>Bridge approved</h1><div class='story'>{STORY_HTML}</div></main>"
+        f"<footer class='site-footer'><div class='legal'>{DISCLAIMER}</div></footer>"
+        "</body></html>"
+    )
+    assert _body(html) == SHORT_STORY
+
+
+def test_a_header_section_inside_main_holding_the_article_is_kept() -> None:
+    # A page builder names the article's section <header>; it sits in <main>.
+    story = _long("Story", 8)
+    html = (
+        "<html><head><title>Bridge approved</title></head><body><main>"
+        "<header class='section-title'><h1>Bridge approved</h1></header>"
+        "<header class='section-body'><div class='rich-text'>"
+        + "".join(f"<p>{line}</p>" for line in story)
+        + "</div></header></main></body></html>"
+    )
+    assert _body(html) == story
+
+
+def test_a_header_holding_under_the_share_is_dropped_even_in_main() -> None:
+    # The other side of HOLDS_ARTICLE: a header section with a third of the prose.
+    html = (
+        "<html><head><title>Bridge approved</title></head><body><main>"
+        f"<header class='promo'><div>{''.join(f'<p>{x}</p>' for x in _long('Promo', 4))}</div>"
+        f"</header><h1>Bridge approved</h1><div class='story'>"
+        + "".join(f"<p>{line}</p>" for line in _long("Story", 8))
+        + "</div></main></body></html>"
+    )
+    assert _body(html) == _long("Story", 8)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bulletin.errors import ExtractionError, InputError
@@ -132,6 +133,23 @@ def export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_candidates(path: Path, url: str) -> None:
+    """The generic extractor's ranking of a page's containers (README: "How the generic
+    extractor decides")."""
+    from extractors.article import open_document
+    from extractors.decoding import decode_page
+    from extractors.generic import explain
+
+    doc = open_document(decode_page(path.read_bytes(), url, None).text, url)
+    print(f"{path}: candidates, in the order they are tried")
+    for c in explain(doc.soup):
+        print(
+            f"  {c.rank:>2}. score {c.score:>9.0f}  paragraphs {c.paragraphs:>6}  "
+            f"other {c.other:>6}  aside {c.aside:>6}  {c.placement}\n"
+            f"      {c.path}\n      {c.preview!r}"
+        )
+
+
 def extract(args: argparse.Namespace) -> int:
     from extractors import extract as extract_page
 
@@ -145,7 +163,9 @@ def extract(args: argparse.Namespace) -> int:
             print(f"bulletin extract: {path}: {exc}", file=sys.stderr)
             status = 1
             continue
-        if args.json:
+        if args.candidates:
+            _print_candidates(path, url)
+        elif args.json:
             print(json.dumps(article.to_dict(), ensure_ascii=False))
         else:
             when = article.published_at.isoformat() if article.published_at else "no date"

@@ -149,6 +149,12 @@ def build_parser() -> Parser:
     p.add_argument("--url", help="the page's URL (default: file:// URL of the file)")
     p.add_argument("--profile", help="force a CMS profile (default: auto, detect it)")
     p.add_argument("--json", action="store_true", help="one JSON object per file")
+    p.add_argument(
+        "--candidates",
+        action="store_true",
+        help="show the generic extractor's candidate containers, in the order it tries "
+        "them, with their scores (to see why it chose a block)",
+    )
 
     p = command("sql", "query the warehouse (read-only, and no other file)")
     with_db(p)
