@@ -74,6 +74,7 @@ CARD_HEAD = 2  # a card has a link among its first this many texts
 CARD_SAME_SITE = 0.5  # and this share of the cards link within the page's site
 CARD_TEXT = 300  # a card under a linked headline with an excerpt is this short at most
 _HEADLINES = ["h2", "h3", "h4", "h5", "h6"]
+HEADING_SHARE = 0.9  # a block this much one heading's text is that heading
 _CARD_TAGS = ["div", "article", "section", "li"]  # lists, figures and tables are no cards
 # An <a> holding blocks (a teaser card: headline and summary in one link) makes their
 # text link text; a longer one is markup left open around the page, not a link.
@@ -457,8 +458,20 @@ def prune(container: Tag, measures: Measures | None = None) -> None:
         text, good, links = measures.of(tag)
         if good > KEEP_SHARE * whole:
             continue
-        if says == STRONG or good < PROSE_SHARE * text or links > MAX_PROSE_LINKS * text:
+        if says == STRONG or (
+            (good < PROSE_SHARE * text or links > MAX_PROSE_LINKS * text)
+            and not _is_heading_block(tag, text, links)
+        ):
             tag.decompose()
+
+
+def _is_heading_block(tag: Tag, text: int, links: int) -> bool:
+    """Whether a block is a subheading of the article (a page builder's heading widget):
+    its text is one unlinked h2-h6."""
+    if not text or links:
+        return False
+    heading = tag.find(_HEADLINES)
+    return heading is not None and len(heading.get_text(strip=True)) >= HEADING_SHARE * text
 
 
 def drop_card_runs(container: Tag, measures: Measures, url: str | None = None) -> None:

@@ -195,3 +195,19 @@ def test_an_ad_that_is_no_prose_is_pruned() -> None:
     assert (
         _body("<div class='ad-slot'><a href='/buy'>Buy now</a> <span>50% off</span></div>") == STORY
     )
+
+
+# Class 9: a page builder's heading widget is the article's subheading.
+
+
+@pytest.mark.parametrize(
+    ("widget", "kept"),
+    [
+        ("<h2>The second part of the works</h2>", True),
+        # under HEADING_SHARE of the block is the heading: a widget of short lines
+        ("<h2>The second part of the works</h2><span>Share this</span>", False),
+    ],
+)
+def test_a_heading_widget_is_a_subheading(widget: str, kept: bool) -> None:
+    block = f"<div class='elementor-widget elementor-widget-heading'>{widget}</div>"
+    assert (_body(block)[-1] == "The second part of the works") is kept
