@@ -162,7 +162,7 @@ def _parse_compound(tag: str | None, rest: str) -> _Compound | None:
 
 
 @dataclass(slots=True)
-class _Index:
+class PageIndex:
     """Every element of a page in document order, with the positions of each tag name,
     class, id and attribute name (ascending), and where each element's subtree ends."""
 
@@ -177,8 +177,8 @@ class _Index:
     by_attr: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
 
 
-def _build_index(soup: BeautifulSoup) -> _Index:
-    index = _Index()
+def _build_index(soup: BeautifulSoup) -> PageIndex:
+    index = PageIndex()
     tags, order, last = index.tags, index.order, index.last
     parents, direct = index.parent, index.direct
     by_tag, by_class, by_id, by_attr = index.by_tag, index.by_class, index.by_id, index.by_attr
@@ -225,7 +225,7 @@ def _top(root: BeautifulSoup | Tag) -> BeautifulSoup | None:
     return node
 
 
-def _index_of(root: BeautifulSoup | Tag) -> _Index | None:
+def _index_of(root: BeautifulSoup | Tag) -> PageIndex | None:
     """The index of the page `root` belongs to (built on first use); None if detached."""
     soup = _top(root)
     if soup is None:
@@ -237,7 +237,7 @@ def _index_of(root: BeautifulSoup | Tag) -> _Index | None:
     return index
 
 
-def page_index(root: BeautifulSoup | Tag) -> _Index:
+def page_index(root: BeautifulSoup | Tag) -> PageIndex:
     """The index of the page `root` belongs to (of `root` alone if it is detached)."""
     index = _index_of(root)
     if index is None:
@@ -245,7 +245,7 @@ def page_index(root: BeautifulSoup | Tag) -> _Index:
     return index
 
 
-def _candidates(index: _Index, compound: _Compound) -> list[int]:
+def _candidates(index: PageIndex, compound: _Compound) -> list[int]:
     """Positions of the elements that may match `compound` (ascending)."""
     if compound.ident is not None:
         return index.by_id.get(compound.ident, [])
@@ -256,8 +256,9 @@ def _candidates(index: _Index, compound: _Compound) -> list[int]:
     return index.by_attr.get(compound.attrs[0][0], [])
 
 
-def _within(positions: list[int], start: int, end: int) -> list[int]:
-    """The positions in (start, end]."""
+def positions_between(positions: list[int], start: int, end: int) -> list[int]:
+    """Of ascending page-index positions, those in (start, end]: the ones inside the
+    element at `start` when `end` is its last descendant's."""
     return positions[bisect_right(positions, start) : bisect_right(positions, end)]
 
 
@@ -284,7 +285,7 @@ def _plan(selector: str) -> _Simple | soupsieve.SoupSieve:
 
 
 def _select_one_selector(
-    root: BeautifulSoup | Tag, selector: str, index: _Index | None
+    root: BeautifulSoup | Tag, selector: str, index: PageIndex | None
 ) -> list[Tag]:
     plan = _plan(selector)
     if isinstance(plan, soupsieve.SoupSieve) or index is None:
@@ -292,14 +293,14 @@ def _select_one_selector(
         return sieve.select(root)
     start = index.order.get(id(root), -1)
     end = index.last[start] if start >= 0 else len(index.tags) - 1
-    positions = _within(_candidates(index, plan.compounds[-1]), start, end)
+    positions = positions_between(_candidates(index, plan.compounds[-1]), start, end)
     if len(plan.compounds) > 1 and positions:
         # Few anchors (`.breadcrumb` in `.breadcrumb li`): look only inside them.
         anchors = _candidates(index, plan.compounds[0])
         if len(anchors) < len(positions):
             inside: set[int] = set()
             for anchor in anchors:
-                inside.update(_within(positions, anchor, index.last[anchor]))
+                inside.update(positions_between(positions, anchor, index.last[anchor]))
             positions = sorted(inside)
     found = []
     for position in positions:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from bs4 import Tag
 
 from extractors.attrs import class_list
 from extractors.blocks import alignment, blocks, text_of
-from extractors.css import is_decomposed
+from extractors.css import is_decomposed, page_index, positions_between
 from extractors.records import Figure
 from extractors.text import clean
 from extractors.urls import absolute
@@ -55,6 +56,7 @@ def extract_figures(container: Tag, base_url: str) -> list[Figure]:
     """The photos of `container` in order; their caption elements are removed from it."""
     figures: list[Figure] = []
     seen: set[str] = set()
+    named = _named_captions(container)
     for img in container.find_all("img"):
         if is_decomposed(img):
             continue
@@ -63,7 +65,7 @@ def extract_figures(container: Tag, base_url: str) -> list[Figure]:
             continue
         seen.add(src)
         alt = clean(str(img.get("alt") or "")) or None
-        caption, credit = _caption(img, container)
+        caption, credit = _caption(img, container, named)
         if caption is None and credit is None:
             fallback = _meaningful(alt) or _meaningful(clean(str(img.get("title") or "")))
             caption, credit = split_credit(fallback) if fallback else (None, None)
@@ -120,7 +122,7 @@ def _within(tag: Tag | None, container: Tag) -> bool:
     return tag is not None and (tag is container or container in tag.parents)
 
 
-def _caption(img: Tag, container: Tag) -> tuple[str | None, str | None]:
+def _caption(img: Tag, container: Tag, named: list[int]) -> tuple[str | None, str | None]:
     """The (caption, credit) of `img`: by figure/figcaption, by class name, by image table,
     or the styled paragraph after it; the caption's elements leave the body."""
     figure = img.find_parent("figure")
@@ -130,9 +132,9 @@ def _caption(img: Tag, container: Tag) -> tuple[str | None, str | None]:
             text = text_of(figcaption)
             figcaption.decompose()
             return split_credit(text) if text else (None, None)
-    named = _named_caption(img, container)
-    if named is not None:
-        return named
+    found = _named_caption(img, container, named) if named else None
+    if found is not None:
+        return found
     row = img.find_parent("tr")
     styled = (
         _table_caption(img, row)
@@ -142,21 +144,42 @@ def _caption(img: Tag, container: Tag) -> tuple[str | None, str | None]:
     return split_credit(styled) if styled else (None, None)
 
 
-def _named_caption(img: Tag, container: Tag) -> tuple[str | None, str | None] | None:
+def _named_captions(container: Tag) -> list[int]:
+    """Page-index positions (ascending) of the elements with a caption or credit class."""
+    index = page_index(container)
+    return sorted(
+        position
+        for name, positions in index.by_class.items()
+        if _is_caption_class(name)
+        for position in positions
+    )
+
+
+@lru_cache(maxsize=4096)
+def _is_caption_class(name: str) -> bool:
+    return _CAPTION_CLASS.search(name) is not None
+
+
+def _named_caption(
+    img: Tag, container: Tag, named: list[int]
+) -> tuple[str | None, str | None] | None:
     """A caption and a credit named by class ("wp-caption-text", "photo-credit") in the
-    image's frame: the smallest element around it, up to FRAME_LEVELS up, that has them.
-    A slideshow's short and long forms of one caption give the longer one."""
+    image's frame: the smallest element around it, up to FRAME_LEVELS up, that has them
+    (`named`: the positions of such elements). A slideshow's short and long forms of one
+    caption give the longer one."""
+    index = page_index(container)
     frame = img.parent
     for _ in range(FRAME_LEVELS):
         if frame is None or frame is container or not _within(frame, container):
             return None
-        named = [
-            tag
-            for tag in frame.find_all(class_=_names_caption)
-            if tag.find("img") is None and not is_decomposed(tag)
+        start = index.order.get(id(frame), -1)
+        inside = [
+            index.tags[p]
+            for p in (positions_between(named, start, index.last[start]) if start >= 0 else ())
         ]
-        if named:
-            outer = [t for t in named if not any(o in t.parents for o in named)]
+        marked = [t for t in inside if not is_decomposed(t) and t.find("img") is None]
+        if marked:
+            outer = [t for t in marked if not any(o in t.parents for o in marked)]
             captions = [text_of(t) for t in outer if not _CREDIT.search(_classes(t))]
             credits = [text_of(t) for t in outer if _CREDIT.search(_classes(t))]
             for tag in outer:
@@ -165,13 +188,6 @@ def _named_caption(img: Tag, container: Tag) -> tuple[str | None, str | None] | 
             return caption, next((c for c in credits if c), None) or credit
         frame = frame.parent
     return None
-
-
-def _names_caption(classes: str | list[str] | None) -> bool:
-    if not classes:
-        return False
-    words = classes.split() if isinstance(classes, str) else classes
-    return any(_CAPTION_CLASS.search(w) for w in words)
 
 
 def _classes(tag: Tag) -> str:

@@ -9,7 +9,6 @@ with the best balance of paragraph text over everything else, and its furniture
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from extractors.attrs import class_list
-from extractors.css import _Index, is_decomposed, page_index
+from extractors.css import PageIndex, is_decomposed, page_index, positions_between
 
 STRUCTURAL_NOISE = frozenset({"nav", "header", "footer", "aside", "form", "menu", "dialog"})
 # Class or id words of page furniture, always pruned unless they hold much of the article.
@@ -185,7 +184,7 @@ def drop_structural_noise(soup: BeautifulSoup, measures: Measures | None = None)
                 continue
             if holds_article(measures.good[position], page):
                 landmarks = _landmarks(index) if landmarks is None else landmarks
-                if _between(landmarks, position, index.last[position]) or any(
+                if positions_between(landmarks, position, index.last[position]) or any(
                     index.last[mark] >= position for mark in landmarks if mark < position
                 ):
                     continue
@@ -248,7 +247,7 @@ def ranked(soup: BeautifulSoup, measures: Measures) -> list[int]:
     return order
 
 
-def _landmarks(index: _Index, away: set[int] | frozenset[int] = frozenset()) -> list[int]:
+def _landmarks(index: PageIndex, away: set[int] | frozenset[int] = frozenset()) -> list[int]:
     """Positions (ascending) of what marks the article: <main> or role=main, the <h1>,
     an <article> (not one that is `away`, as a comment is)."""
     tags = index.tags
@@ -362,7 +361,7 @@ def placement(soup: BeautifulSoup) -> list[int]:
             if (
                 position <= end
                 or tags[position].name in ("body", "html")
-                or _between(landmarks, position, index.last[position])
+                or positions_between(landmarks, position, index.last[position])
             ):
                 continue
             end = index.last[position]
@@ -385,11 +384,11 @@ def drop_hidden_copies(container: Tag) -> None:
     concealed = {
         p
         for name in ("hidden", "aria-hidden", "style")
-        for p in _between(index.by_attr.get(name, []), top, end)
+        for p in positions_between(index.by_attr.get(name, []), top, end)
         if _hides(tags[p])
     }
     for name in _HIDING_CLASSES:
-        concealed.update(_between(index.by_class.get(name, []), top, end))
+        concealed.update(positions_between(index.by_class.get(name, []), top, end))
     if not concealed:
         return
     whole: str | None = None
@@ -487,7 +486,7 @@ def drop_card_runs(container: Tag, measures: Measures, url: str | None = None) -
         return
     groups: dict[tuple[int, str, tuple[str, ...]], list[int]] = {}
     for name in _CARD_TAGS:
-        for position in _between(index.by_tag.get(name, []), top, index.last[top]):
+        for position in positions_between(index.by_tag.get(name, []), top, index.last[top]):
             tag = index.tags[position]
             if is_decomposed(tag):
                 continue
@@ -519,11 +518,6 @@ def drop_card_runs(container: Tag, measures: Measures, url: str | None = None) -
             continue
         for card in run:
             card.decompose()
-
-
-def _between(positions: list[int], start: int, end: int) -> list[int]:
-    """The positions in (start, end]."""
-    return positions[bisect_right(positions, start) : bisect_right(positions, end)]
 
 
 def _opening_link(card: Tag) -> Tag | None:
