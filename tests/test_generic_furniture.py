@@ -211,3 +211,39 @@ def test_an_ad_that_is_no_prose_is_pruned() -> None:
 def test_a_heading_widget_is_a_subheading(widget: str, kept: bool) -> None:
     block = f"<div class='elementor-widget elementor-widget-heading'>{widget}</div>"
     assert (_body(block)[-1] == "The second part of the works") is kept
+
+
+# Class 5: what a container that climbs past the article pulls in.
+
+
+def _feed_page(items: int) -> str:
+    feed = "".join(
+        f"<div class='feed-item'><h3><a href='/news/{n}'>Other story {n}</a></h3>"
+        f"<p>{SHORT_EXCERPT}</p></div>"
+        for n in range(1, items + 1)
+    )
+    return (
+        "<html><head><title>Bridge</title></head><body><div class='wrapper'>"
+        f"<main><h1>Bridge</h1><div class='story'>{STORY_HTML}</div></main>"
+        f"<div class='latest'>{feed}</div></div></body></html>"
+    )
+
+
+def test_a_sibling_feed_of_teasers_with_summaries_leaves_the_body() -> None:
+    # The feed's summaries are prose: the container climbs to the wrapper holding both,
+    # and the feed goes as a run of headline cards.
+    assert extract(_feed_page(4), URL).body_text.split("\n\n") == STORY
+
+
+def test_a_feed_with_more_prose_than_the_article_stays() -> None:
+    # The other side of KEEP_SHARE: a run holding most of the container's prose is kept
+    # (a catalogue page's cards are its content). A known limit for a short article
+    # beside a long feed.
+    body = extract(_feed_page(6), URL).body_text.split("\n\n")
+    assert body == STORY + [SHORT_EXCERPT] * 6
+
+
+@pytest.mark.parametrize("marker", ["right-rail", "claim-review"])
+def test_side_rails_and_claim_boxes_are_pruned(marker: str) -> None:
+    box = f"<div class='{marker}'><p>{STORY[0]} A box beside it.</p><p>{STORY[1]}</p></div>"
+    assert _body(box) == STORY
