@@ -30,7 +30,8 @@ _NEGATIVE = re.compile(
     r"paywall|subscription|sign-?up|donat|membership|upsell|"
     r"about-?(?:the-?)?author|author-?(?:box|info|card|details|profile|about)|disclosure|"
     # side rails and fact-check claim boxes beside the article
-    r"\brail\b|\bclaim-?(?:box|review)",
+    r"\brail\b|\bclaim-?(?:box|review)|"
+    r"consent|gdpr|\bopt-?in\b",  # a form's consent text
     re.IGNORECASE,
 )
 # Words that page builders also give to the blocks an article is made of ("elementor-

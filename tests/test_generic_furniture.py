@@ -40,6 +40,7 @@ APPEAL = (
         "about-the-author",  # author boxes
         "author-box",
         "affiliate-disclosure",
+        "form-consent",  # a form's consent text
     ],
 )
 def test_appeals_and_author_boxes_are_pruned(marker: str) -> None:
