@@ -78,6 +78,8 @@ class Block:
 
 def alignment(tag: Tag) -> str | None:
     """The alignment a tag declares (style, align attribute or a well-known class)."""
+    if not tag.attrs:
+        return None  # the usual block: no attribute to read
     style = tag.get("style")
     if isinstance(style, str):
         match = _ALIGN_STYLE.search(style)
@@ -92,15 +94,20 @@ def alignment(tag: Tag) -> str | None:
     return None
 
 
-def blocks(root: Tag) -> list[Block]:
-    """The paragraphs of `root` in document order; <br> and block elements separate them."""
+class _Enough(Exception):
+    """`blocks` has found as many blocks as it was asked for."""
+
+
+def blocks(root: Tag, limit: int | None = None) -> list[Block]:
+    """The paragraphs of `root` in document order; <br> and block elements separate them.
+    With `limit`, only the first `limit` of them (the walk stops there)."""
     out: list[Block] = []
     pieces: list[tuple[str, bool, str | None]] = []  # (text, emphasized, link href)
 
     def flush(owner: Tag, align: str | None) -> None:
         if not pieces:
             return
-        joined = "".join(p[0] for p in pieces)
+        joined = "".join([p[0] for p in pieces])
         text = clean(joined) if not joined.isspace() else ""
         if text:
             emphasized = all(emph for chunk, emph, _ in pieces if chunk.strip())
@@ -109,13 +116,15 @@ def blocks(root: Tag) -> list[Block]:
             )
             links = sum(chars for _, chars in linked)
             out.append(Block(text, owner, align, emphasized, links, linked))
+            if len(out) == limit:
+                raise _Enough
         pieces.clear()
 
     def walk(tag: Tag, owner: Tag, align: str | None, emph: bool, link: str | None) -> None:
-        for child in tag.children:
-            if isinstance(child, NavigableString):
-                if type(child) in (NavigableString, CData):
-                    pieces.append((str(child), emph, link))
+        for child in tag.contents:
+            kind = type(child)
+            if kind is NavigableString or kind is CData:
+                pieces.append((str(child), emph, link))
             elif isinstance(child, Tag):
                 name = child.name
                 if name == "br":
@@ -130,14 +139,17 @@ def blocks(root: Tag) -> list[Block]:
                     walk(child, owner, align, emph or name in EMPHASIS_TAGS, href)
 
     root_align = alignment(root)
-    walk(
-        root,
-        root,
-        root_align,
-        root.name in EMPHASIS_TAGS,
-        _href(root) if root.name == "a" else None,
-    )
-    flush(root, root_align)
+    try:
+        walk(
+            root,
+            root,
+            root_align,
+            root.name in EMPHASIS_TAGS,
+            _href(root) if root.name == "a" else None,
+        )
+        flush(root, root_align)
+    except _Enough:
+        pass
     return out
 
 

@@ -241,7 +241,7 @@ _VNI_GARBLE = re.compile(
 # The letters every garble above needs: a text with none of them is searched no further
 # (most pages; the patterns' look-arounds cost at every character).
 _TCVN3_LETTERS = re.compile(rf"[{_TCVN3_SYMBOLS}ÐÑÕÒÓÔÖÝØÜÞ]")
-_VNI_LETTERS = re.compile("[øõâäåêûôñÑØÕÂÄÅÊÛÔ]")
+_VNI_LETTERS = re.compile("[øõâäåêûôñÑØÕÂÄÅÊÛÔ\u212b]")  # U+212B: IGNORECASE reads it as å
 _WORDS = re.compile(r"\S+")
 MIN_GARBLE = 5  # occurrences (of 3 different symbols for TCVN3), and
 MIN_GARBLE_SHARE = 0.05  # per word of text, for garble alone to flag the page

@@ -19,11 +19,13 @@ from bs4 import BeautifulSoup, PageElement, Tag
 from extractors.decoding import decode
 
 # Raw-text and furniture elements, and comments, matched the way the HTML tokenizer reads
-# them: left to right, each to its first closing tag (an unclosed one to the end).
+# them: left to right, each to its first closing tag (an unclosed one to the end). Written
+# "(?:.*?</x>|.*)", not ".*?(?:</x>|\Z)": a lazy repeat followed by a literal skips ahead
+# to that literal, one followed by an alternation tries the alternation at every character.
 _EARLY = re.compile(
-    r"<!--.*?(?:-->|\Z)"
+    r"<!--(?:.*?-->|.*)"
     r"|<(script|style|noscript|template|svg|iframe|textarea|select|math)(?=[\s/>])([^>]*)>"
-    r".*?(?:</\1\s*>|\Z)",
+    r"(?:.*?</\1\s*>|.*)",
     re.DOTALL | re.IGNORECASE,
 )
 _JSON_LD_BODY = re.compile(r"<script[^>]*>(.*?)(?:</script\s*>|\Z)", re.DOTALL | re.IGNORECASE)

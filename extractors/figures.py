@@ -221,7 +221,7 @@ def _paragraph_caption(img: Tag, container: Tag) -> str | None:
     holder = img.find_parent(["p", "div", "center"])
     if holder is None or not _within(holder, container) or holder is container:
         return None
-    own = blocks(holder)
+    own = blocks(holder, limit=3)  # more than two is never a caption: no need to read on
     if own:  # text beside the image: a caption inside the same paragraph, if it is styled
         if len(own) <= 2 and all(b.emphasized or b.align == "center" for b in own):
             text = " ".join(b.text for b in own)

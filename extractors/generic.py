@@ -561,9 +561,10 @@ def same_site(href: object, url: str) -> bool:
     return _site(target) == _site(urlsplit(url).hostname)
 
 
+@lru_cache(maxsize=4096)
 def other_site(href: str, url: str) -> bool:
     """Whether a link leads to a page on another site than `url`'s (not a relative link,
-    an anchor, a mailto: or a script)."""
+    an anchor, a mailto: or a script). Cached: a body's links are asked about twice."""
     try:
         target = urlsplit(urljoin(url, href.strip()))
     except ValueError:
@@ -584,6 +585,9 @@ def _site(host: str | None) -> str:
 
 
 def _marker(tag: Tag) -> str:
+    attrs = tag.attrs
+    if not attrs.get("class") and not attrs.get("id"):
+        return ""  # the usual element: nothing to split nor join
     classes = class_list(tag)
     ident = tag.get("id")
     if not classes and not ident:

@@ -9,13 +9,13 @@ import unicodedata
 # "Latin Extended Additional" letters (hook above, dot below, stacked marks).
 _VIETNAMESE_LETTER = re.compile(r"[ăđơưĩũĂĐƠƯĨŨ\u1ea0-\u1ef9]")
 _WORD = re.compile(r"\w+")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_SPACES = re.compile(r"\s+")
-
-
-def _fold_space(match: re.Match[str]) -> str:
-    # A lone no-break space is the author's typography ("35-NQ/TW\xa0huyện"): keep it.
-    return match.group() if match.group() == "\xa0" else " "
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS), None)
+_HAS_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
+# White space to fold into one space: a run of several characters, or a lone one that is
+# neither a space nor a no-break space (a lone no-break space is the author's typography,
+# "35-NQ/TW\xa0huyện": kept). A plain string replacement, no Python call per run.
+_FOLDABLE_SPACE = re.compile(r"\s{2,}|[^\S \xa0]")
 
 
 def clean(text: str | None) -> str:
@@ -26,12 +26,16 @@ def clean(text: str | None) -> str:
     """
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-    return _SPACES.sub(_fold_space, text).strip()
+    text = unicodedata.normalize("NFC", text)
+    if _HAS_INVISIBLE.search(text):
+        text = text.translate(_INVISIBLE)
+    return _FOLDABLE_SPACE.sub(" ", text).strip()
 
 
 def is_vietnamese(text: str) -> bool:
     """Whether at least 10% of the words (and 3 or more) carry a Vietnamese-only letter."""
+    if not _VIETNAMESE_LETTER.search(text):
+        return False  # no such letter at all: no need to cut the text into words
     words = _WORD.findall(text)
     if not words:
         return False
