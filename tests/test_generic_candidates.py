@@ -8,8 +8,10 @@ next one; hidden prose is read only when nothing visible holds any.
 from __future__ import annotations
 
 import pytest
+from bs4 import BeautifulSoup
 
 from extractors import extract
+from extractors.generic import Candidate, explain
 
 URL = "https://news.example.org/2025/05/short-story"
 SHORT_STORY = [
@@ -110,12 +112,13 @@ def test_a_menu_left_open_around_the_article_still_holds_it() -> None:
 
 
 def test_a_candidate_that_prunes_to_nothing_gives_way_to_the_next() -> None:
-    appeals = "".join(
-        f"<div class='{kind}'>" + "".join(f"<p>{line}</p>" for line in _long(kind, 3)) + "</div>"
-        for kind in ("newsletter", "sponsor")
-    )
-    html = _page(before=f"<div class='wrap'>{appeals}</div>")
-    assert _body(html) == SHORT_STORY
+    # The best candidate is the box of appeals (the page's link list costs <body> its
+    # rank); pruned, it holds nothing, and the story is the next candidate.
+    assert [c.path for c in _ranking(_appeals_page())][:2] == [
+        "body > div.wrap",
+        "body > div.wrap > div.newsletter",
+    ]
+    assert _body(_appeals_page()) == SHORT_STORY
 
 
 def test_hidden_prose_is_read_when_nothing_visible_has_any() -> None:
@@ -208,3 +211,39 @@ def test_a_header_holding_under_the_share_is_dropped_even_in_main() -> None:
         + "</div></main></body></html>"
     )
     assert _body(html) == _long("Story", 8)
+
+
+def _appeals_page() -> str:
+    appeals = "".join(
+        f"<div class='{kind}'>" + "".join(f"<p>{line}</p>" for line in _long(kind, 3)) + "</div>"
+        for kind in ("newsletter", "sponsor", "donate")  # each under KEEP_SHARE of the box
+    )
+    links = "".join(
+        f"<a href='/section-{n}'>Section of the site number {n}</a> " for n in range(40)
+    )
+    return _page(before=f"<div class='wrap'>{appeals}</div><div class='links'>{links}</div>")
+
+
+def _ranking(html: str) -> list[Candidate]:
+    return explain(BeautifulSoup(html, "lxml"))
+
+
+def test_max_tries_bounds_the_candidates_tried(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The other side of MAX_TRIES: allowed one candidate, the page whose best candidate
+    # prunes to nothing has no body.
+    from extractors import ExtractionError, generic
+
+    monkeypatch.setattr(generic, "MAX_TRIES", 1)
+    with pytest.raises(ExtractionError, match="no body text found"):
+        _body(_appeals_page())
+
+
+def test_majority_picks_the_smallest_element_holding_that_share(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The entry holds 76% of the page's paragraphs: under a MAJORITY above that, the
+    # whole page (with the note box) is taken instead.
+    from extractors import generic
+
+    monkeypatch.setattr(generic, "MAJORITY", 0.8)
+    assert _body(_linked_list_page(intro=6, note=2)) == [*INTRO, *COURSES, *NOTE[:2]]

@@ -105,3 +105,20 @@ def test_a_long_styled_paragraph_after_an_image_is_body_text() -> None:
     body, figures = _read(f"<p><img src='{IMG}'></p><p><em>{long.strip()}</em></p>")
     assert body == [*STORY[:2], long.strip(), *STORY[2:]]
     assert figures == (Figure(1, IMG, None, None, None),)
+
+
+def test_a_caption_class_beyond_the_image_frame_is_not_its_caption() -> None:
+    # The other side of FRAME_LEVELS: a "caption" element four levels up from the image
+    # belongs to something else; it stays in the body.
+    img = f"<div class='a'><div class='b'><div class='c'><img src='{IMG}'></div></div></div>"
+    box = f"<div class='d'>{img}<p class='caption-note'>{CAPTION}</p></div>"
+    body, figures = _read(f"<div class='e'>{box}</div>")
+    assert figures == (Figure(1, IMG, None, None, None),)
+    assert body == [*STORY[:2], CAPTION, *STORY[2:]]
+
+
+def test_a_caption_class_within_the_image_frame_is_its_caption() -> None:
+    img = f"<div class='b'><div class='c'><img src='{IMG}'></div></div>"
+    body, figures = _read(f"<div class='d'>{img}<p class='caption-note'>{CAPTION}</p></div>")
+    assert figures == (Figure(1, IMG, CAPTION, None, None),)
+    assert body == STORY

@@ -248,3 +248,9 @@ def test_a_feed_with_more_prose_than_the_article_stays() -> None:
 def test_side_rails_and_claim_boxes_are_pruned(marker: str) -> None:
     box = f"<div class='{marker}'><p>{STORY[0]} A box beside it.</p><p>{STORY[1]}</p></div>"
     assert _body(box) == STORY
+
+
+def test_hidden_prose_with_a_url_in_it_is_no_list_of_urls() -> None:
+    # The other side of URL_SHARE: a sentence that names one address is prose.
+    line = "The full report is at https://council.example.org/report for anyone to read."
+    assert _body(f"<div hidden><p>{line}</p></div>") == [*STORY, line]
