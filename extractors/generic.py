@@ -478,10 +478,11 @@ def _is_heading_block(tag: Tag, text: int, links: int) -> bool:
 
 def drop_card_runs(container: Tag, measures: Measures, url: str | None = None) -> None:
     """Drop runs of sibling cards: at least CARD_RUN elements of one tag and one class,
-    each opening with a link (half of them to the site of `url`, when given), whose text
-    is links for a good share (teasers of the site's other pages: a linked headline, a
-    line of summary), unless they hold much of the article. A round-up of other sites'
-    pages is the article."""
+    each opening with a link off the page (half of them to the site of `url`, when
+    given), whose text is links for a good share, or which are each a linked headline
+    over a short excerpt (then they need not share a class): teasers of the site's other
+    pages, unless they hold much of the article. A round-up of other sites' pages is the
+    article."""
     index = page_index(container)
     whole = measures.of(container)[1]
     top = index.order.get(id(container), -1)
@@ -494,9 +495,8 @@ def drop_card_runs(container: Tag, measures: Measures, url: str | None = None) -
             if is_decomposed(tag):
                 continue
             classes = tuple(c for c in class_list(tag) if not _DIGIT.search(c))
-            if classes:
-                groups.setdefault((index.parent[position], name, classes), []).append(position)
-    for positions in groups.values():
+            groups.setdefault((index.parent[position], name, classes), []).append(position)
+    for (_, _, classes), positions in groups.items():
         if len(positions) < CARD_RUN:
             continue
         text = sum(measures.text[p] for p in positions)
@@ -506,13 +506,16 @@ def drop_card_runs(container: Tag, measures: Measures, url: str | None = None) -
         if any(is_decomposed(card) for card in run):
             continue  # inside a run already dropped
         opening = [_opening_link(card) for card in run]
-        if sum(measures.links[p] for p in positions) < CARD_LINKS * text and not all(
+        headlines = all(
             link is not None
             and link.find_parent(_HEADLINES) is not None
             and measures.text[p] <= CARD_TEXT
             for link, p in zip(opening, positions, strict=True)
+        )
+        if not headlines and (
+            not classes or sum(measures.links[p] for p in positions) < CARD_LINKS * text
         ):
-            continue  # little link text, and no run of headlines over short excerpts
+            continue  # no run of headlines over short excerpts, nor of classed link cards
         if not all(link is not None and _leaves_page(link) for link in opening) or (
             url is not None
             and sum(same_site(link.get("href"), url) for link in opening if link)

@@ -254,3 +254,14 @@ def test_hidden_prose_with_a_url_in_it_is_no_list_of_urls() -> None:
     # The other side of URL_SHARE: a sentence that names one address is prose.
     line = "The full report is at https://council.example.org/report for anyone to read."
     assert _body(f"<div hidden><p>{line}</p></div>") == [*STORY, line]
+
+
+@pytest.mark.parametrize(("count", "dropped"), [(3, True), (2, False)])  # CARD_RUN
+def test_headline_cards_sharing_no_class_are_a_teaser_run(count: int, dropped: bool) -> None:
+    cards = "".join(
+        f"<article><h3><a href='/news/other-{n}'>Other story {n}</a></h3>"
+        f"<p>{SHORT_EXCERPT}</p></article>"
+        for n in range(1, count + 1)
+    )
+    body = _body(f"<section>{cards}</section>")
+    assert body == (STORY if dropped else STORY + [SHORT_EXCERPT] * count)
