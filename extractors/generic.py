@@ -53,6 +53,7 @@ _AWAY_ROLES = frozenset({"dialog", "alertdialog", "navigation", "menu", "menubar
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _URL_WORD = re.compile(r"(?:https?:)?//|www\.|\S+\.(?:js|css|json)\b")
 URL_SHARE = 0.5  # hidden text more than half URLs is a list of resources, not prose
+_FAQ = re.compile(r"(?:^|[-_])faq", re.IGNORECASE)  # "faq", "schema-faq", "FAQ_container"
 _HIDING_CLASSES = ("hidden", "d-none", "hide", "is-hidden", "invisible", "visually-hidden")
 _PARAGRAPHS = frozenset(
     {"p", "pre", "blockquote", "li", "td", "th", "dd", "div", "section", "article"}
@@ -127,6 +128,7 @@ def candidates(soup: BeautifulSoup, url: str | None = None) -> Iterator[Tag]:
         prune(container, measures)
         drop_card_runs(container, measures, url)
         drop_hidden_copies(container)
+        drop_trailing_faq(container)
         if _paragraphs_left(position, measures, index.tags, index.last[position]):
             yield container
 
@@ -464,6 +466,41 @@ def prune(container: Tag, measures: Measures | None = None) -> None:
             (good < PROSE_SHARE * text or links > MAX_PROSE_LINKS * text)
             and not _is_heading_block(tag, text, links)
         ):
+            tag.decompose()
+
+
+def drop_trailing_faq(container: Tag) -> None:
+    """Remove an FAQ block (class or id word "faq") that follows the article's own
+    element in the container (its <article> or articleBody, which does not hold it): the
+    site's questions appended after the story. An FAQ inside the article stays."""
+    index = page_index(container)
+    top = index.order.get(id(container), -1)
+    if top < 0:
+        return
+    end = index.last[top]
+    faqs = sorted(
+        p
+        for name, positions in index.by_class.items()
+        if _FAQ.search(name)
+        for p in positions_between(positions, top, end)
+    )
+    if not faqs:
+        return
+    bodies = positions_between(
+        sorted({*index.by_tag.get("article", ()), *index.by_attr.get("itemprop", ())}), top, end
+    )
+    bodies = [
+        b
+        for b in bodies
+        if index.tags[b].name == "article" or _attr(index.tags[b], "itemprop") == "articlebody"
+    ]
+    done = -1
+    for position in faqs:
+        tag = index.tags[position]
+        if position <= done or is_decomposed(tag):
+            continue
+        done = index.last[position]
+        if any(index.last[b] < position and not is_decomposed(index.tags[b]) for b in bodies):
             tag.decompose()
 
 

@@ -265,3 +265,30 @@ def test_headline_cards_sharing_no_class_are_a_teaser_run(count: int, dropped: b
     )
     body = _body(f"<section>{cards}</section>")
     assert body == (STORY if dropped else STORY + [SHORT_EXCERPT] * count)
+
+
+# Class 6: an FAQ block after the article's own element is the site's, not the story's.
+
+QA = [
+    "How do I sign up for the service that this site sells to its readers?",
+    "You fill in the form on our pricing page, and we call you back within a day.",
+]
+FAQ_HTML = "<div class='faq-section'>" + "".join(f"<p>{line}</p>" for line in QA) + "</div>"
+
+
+def _faq_page(inside_article: bool) -> str:
+    article = f"<article>{STORY_HTML}{FAQ_HTML if inside_article else ''}</article>"
+    after = "" if inside_article else FAQ_HTML
+    return (
+        "<html><head><title>Bridge</title></head><body><main><h1>Bridge</h1>"
+        f"<div class='page-body'>{article}{after}</div></main></body></html>"
+    )
+
+
+def test_an_faq_block_after_the_article_is_dropped() -> None:
+    assert extract(_faq_page(inside_article=False), URL).body_text.split("\n\n") == STORY
+
+
+def test_an_faq_block_inside_the_article_is_kept() -> None:
+    body = extract(_faq_page(inside_article=True), URL).body_text.split("\n\n")
+    assert body == STORY + QA
