@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bs4 import BeautifulSoup, Tag
 
@@ -75,11 +75,22 @@ def read_body(
         warnings.append(f"body: no {profile.name} body container; used generic")
         _drop(doc.soup, profile.boilerplate)  # the family's page furniture
     body = Body((), (), (), profile_byline)
+    captioned: dict[str, Figure] = {}  # captions a candidate passed over already took
     for candidate in generic.candidates(doc.soup, doc.url):
         body = _read_container(doc, profile, candidate, profile_byline, title, lead, True)
         if body.paragraphs:
-            break
+            return replace(body, figures=tuple(_recaption(f, captioned) for f in body.figures))
+        captioned.update((f.src, f) for f in body.figures if f.caption or f.credit)
     return body
+
+
+def _recaption(figure: Figure, captioned: dict[str, Figure]) -> Figure:
+    """A figure with the caption and credit that a candidate passed over took from the
+    page (its caption element is gone from the tree by then)."""
+    earlier = captioned.get(figure.src)
+    if earlier is None or figure.caption or figure.credit:
+        return figure
+    return replace(figure, caption=earlier.caption, credit=earlier.credit)
 
 
 def _read_container(

@@ -122,3 +122,28 @@ def test_a_caption_class_within_the_image_frame_is_its_caption() -> None:
     body, figures = _read(f"<div class='d'>{img}<p class='caption-note'>{CAPTION}</p></div>")
     assert figures == (Figure(1, IMG, CAPTION, None, None),)
     assert body == STORY
+
+
+def test_a_caption_taken_by_a_candidate_passed_over_stays_with_its_figure() -> None:
+    # The best candidate is a box whose first block is a related-news heading: it yields
+    # no paragraph, but its figure step took the image's caption out of the page. The
+    # next candidate (the wrapper) holds the same image; the figure keeps the caption.
+    related = [
+        f"Long related paragraph {n} that tells another story at length, with many more "
+        "words than any line of the story above it has, to weigh more."
+        for n in range(1, 5)
+    ]
+    links = " ".join(f"<a href='/s{n}'>Section {n} of the site</a>" for n in range(1, 13))
+    html = (
+        "<html><head><title>Bridge</title></head><body><div class='wrapper'>"
+        f"<div class='links'>{links}</div><div class='story'>"
+        + "".join(f"<p>{line}</p>" for line in STORY[:3])
+        + f"</div><div class='box'><figure><img src='{IMG}'><figcaption>{CAPTION}</figcaption>"
+        "</figure><h3>Related news</h3>"
+        + "".join(f"<p>{line}</p>" for line in related)
+        + "</div></div></body></html>"
+    )
+    article = extract(html, URL)
+    # In the wrapper the story goes on past the heading: an inline box, dropped alone.
+    assert article.body_text.split("\n\n") == STORY[:3] + related
+    assert article.figures == (Figure(1, IMG, CAPTION, None, None),)
