@@ -24,6 +24,7 @@ from extractors.profiles import (
     is_related_heading,
 )
 from extractors.records import Attachment, Figure
+from extractors.sites import other_site
 
 MAX_LINK_DENSITY = 0.5  # generic bodies: paragraphs mostly made of links are menus
 _BARE_URL = re.compile(r"(?:https?://|www\.)\S+$", re.IGNORECASE)
@@ -199,7 +200,7 @@ def _clean_blocks(
 def _cites_elsewhere(block: Block, url: str) -> bool:
     """Whether a block links to another site ("See also: <a title elsewhere>"): a
     reference, never a heading over related news."""
-    return any(generic.other_site(href, url) for href, _ in block.links)
+    return any(other_site(href, url) for href, _ in block.links)
 
 
 def is_navigation(block: Block, url: str) -> bool:
@@ -208,7 +209,7 @@ def is_navigation(block: Block, url: str) -> bool:
     (a list of sources, book titles), and so is a bare URL written out."""
     if block.link_density <= MAX_LINK_DENSITY or _BARE_URL.match(block.text):
         return False
-    local = sum(chars for href, chars in block.links if not generic.other_site(href, url))
+    local = sum(chars for href, chars in block.links if not other_site(href, url))
     return local > SITE_LINKS * block.link_chars
 
 
