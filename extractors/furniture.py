@@ -19,7 +19,8 @@ _NEGATIVE = re.compile(
     r"other-?news|most-?read|recommend|promo|author-?bio|byline|"
     # appeals and author boxes: paywalls, sign-ups, donations, memberships, disclosures
     r"paywall|subscription|sign-?up|donat|membership|upsell|"
-    r"about-?(?:the-?)?author|author-?(?:box|info|card|details|profile|about)|disclosure|"
+    r"about-?(?:the-?)?author|author-?(?:box|info|card|details|profile|about)|"
+    r"disclosure|disclaimer|"
     # side rails and fact-check claim boxes beside the article
     r"\brail\b|\bclaim-?(?:box|review)|"
     r"consent|gdpr|\bopt-?in\b",  # a form's consent text

@@ -41,6 +41,8 @@ APPEAL = (
         "author-box",
         "affiliate-disclosure",
         "form-consent",  # a form's consent text
+        "legal-disclaimer",
+        "most-read-carousel",  # teasers by name
     ],
 )
 def test_appeals_and_author_boxes_are_pruned(marker: str) -> None:
