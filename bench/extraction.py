@@ -1,6 +1,7 @@
 """Extraction side by side: ours and trafilatura, in the same run, on the same pages.
 
-    python -m bench.extraction [--limit N] [--half A|B] [--shared ../shared] [--json FILE]
+    python -m bench.extraction [--limit N] [--half A|B] [--only NAME] [--json FILE]
+                               [--pages FILE] [--shared ../shared]
 
 Scores body precision/recall/F1 (bench.scoring), title exact match, date-day match and
 pages/s on ``corpus/wcxb-dev``, then body F1 on the Vietnamese pages with ground truth.
@@ -186,6 +187,24 @@ def vietnamese_pages(shared: Path) -> list[tuple[str, str, bytes, str]]:
     return pages
 
 
+def per_page(halves: dict[str, list[Page]], tallied: dict[str, list[Tally]]) -> dict[str, object]:
+    """Each page's scores by extractor, and each half's body F1 unrounded."""
+    pages: list[dict[str, object]] = []
+    f1: dict[str, dict[str, float]] = {}
+    for half, tallies in tallied.items():
+        f1[half] = {t.name: score_corpus(t.scores).f1 for t in tallies}
+        for number, (url, _, _) in enumerate(halves[half]):
+            scores = {t.name: t.scores[number] for t in tallies}
+            pages.append(
+                {
+                    "url": url,
+                    "half": half,
+                    **{n: {"p": s.precision, "r": s.recall} for n, s in scores.items()},
+                }
+            )
+    return {"f1": f1, "pages": pages}
+
+
 def report(label: str, pages: Sequence[Page], tallies: list[Tally]) -> dict[str, object]:
     """Print one part's table (and, with both extractors, the targets); its figures."""
     sites = {urlsplit(url).hostname for url, _, _ in pages}
@@ -241,6 +260,12 @@ def main(argv: list[str] | None = None) -> int:
         "--half", choices=HALVES, help="only the pages of one half of wcxb-dev (by site)"
     )
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
+    parser.add_argument(
+        "--pages",
+        type=Path,
+        help="also write each page's half, precision and recall per extractor as JSON "
+        "(to compare two versions page by page, or a half's F1 to more decimals)",
+    )
     args = parser.parse_args(argv)
     names = [args.only] if args.only else list(EXTRACTORS)
 
@@ -255,6 +280,9 @@ def main(argv: list[str] | None = None) -> int:
     for h, tallies in tallied.items():
         if not args.half:
             results[f"half {h}"] = report(f"half {h}", halves[h], tallies)
+
+    if args.pages:
+        args.pages.write_text(json.dumps(per_page(halves, tallied), indent=1), encoding="utf-8")
 
     vn = vietnamese_pages(args.shared)
     if vn:
