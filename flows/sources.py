@@ -5,7 +5,8 @@ one line. Values may use ``${VAR}`` or ``${VAR:-default}`` to read the environme
 
 Light on purpose: the command line loads the sources file to check its input before it
 starts any run, so this module imports neither BeautifulSoup nor httpx nor Prefect (the
-profile names are ``PROFILE_NAMES``, not ``extractors.profiles``, which loads the parser).
+profile names are ``extractors.profile_names``, not ``extractors.profiles``, which loads
+the parser).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import yaml
 
 from bulletin.errors import SourcesError
 from extractors.dates import DEFAULT_TIMEZONE
+from extractors.profile_names import PROFILE_NAMES
 from flows.crawling.origins import normalized_origin
 from flows.crawling.timeouts import DEFAULT_TIMEOUTS, Timeouts
 
@@ -39,7 +41,6 @@ __all__ = [
 
 # The names of ``extractors.profiles.PROFILES`` (a test holds them equal), without
 # loading BeautifulSoup to read them.
-PROFILE_NAMES = ("liferay-6.1", "liferay-6.2", "box-news", "vnexpress", "generic")
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _FIELDS = {

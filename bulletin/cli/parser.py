@@ -6,8 +6,8 @@ while the arguments are parsed. A parse error is one line on stderr, ``bulletin
 <command>: <message>``, and exit 2, like every other input error (see
 ``bulletin.cli.checks``): no usage block, ``--help`` shows it.
 
-Imports nothing beyond the standard library: every command, ``--help`` included, parses
-its arguments with this module.
+Imports nothing beyond the standard library and the profile names: every command,
+``--help`` included, parses its arguments with this module.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ import argparse
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
+
+from extractors.profile_names import PROFILE_NAMES
 
 FORMATS = ("table", "csv", "json")
 
@@ -68,86 +70,185 @@ positive = whole(1)
 port = whole(0, 65535)
 
 
+# The commands by task, in the order `bulletin --help` lists them.
+GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("run", ("demo", "ingest", "backfill")),
+    ("look", ("sql", "failures", "gaps", "extract")),
+    ("export", ("export",)),
+    ("maintain", ("reparse", "sample-portal")),
+)
+DAY = "YYYY-MM-DD"
+
+
 def build_parser() -> Parser:
     parser = Parser(
         prog="bulletin",
+        usage="bulletin [-h] COMMAND [options]",
         description="Ingest Vietnamese government portal bulletins into a DuckDB warehouse.",
-        epilog="Exit status: 0 done; 1 a run failed or a source needs a human; 2 bad input.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # The commands are listed by task in the epilog (`_grouped`), not in one list here.
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", help=argparse.SUPPRESS
+    )
+    summaries: dict[str, str] = {}
 
-    def command(name: str, help: str) -> Parser:
-        p: Parser = sub.add_parser(name, help=help)
+    def command(name: str, summary: str, examples: Sequence[str], more: str = "") -> Parser:
+        """A command: its one line, what more it does, and examples for its --help."""
+        summaries[name] = summary
+        p: Parser = sub.add_parser(
+            name,
+            prog=f"bulletin {name}",
+            description=f"{summary[0].upper()}{summary[1:]}." + (f"\n\n{more}" if more else ""),
+            epilog="examples:\n" + "\n".join(f"  {line}" for line in examples),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         return p
 
     def with_db(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--db", help="warehouse file (default: $BULLETIN_DB or ./warehouse.duckdb)")
+        p.add_argument(
+            "--db",
+            metavar="FILE",
+            help="warehouse file (default: $BULLETIN_DB, else ./warehouse.duckdb)",
+        )
 
     def with_sources(p: argparse.ArgumentParser, source_help: str | None = None) -> None:
         p.add_argument(
             "--sources",
             dest="sources_file",
             metavar="FILE",
-            help="sources file (default: $BULLETIN_SOURCES, ./sources.yaml, or the shipped one)",
+            help="sources file (default: $BULLETIN_SOURCES, else ./sources.yaml, else the "
+            "shipped one)",
         )
         if source_help is not None:
-            p.add_argument("--source", help=source_help + " (a name in the sources file)")
+            p.add_argument(
+                "--source", metavar="NAME", help=source_help + " (a name in the sources file)"
+            )
+
+    def with_range(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--from",
+            dest="date_from",
+            type=day,
+            metavar=DAY,
+            help="first day (default: its start_date)",
+        )
+        p.add_argument(
+            "--to", dest="date_to", type=day, metavar=DAY, help="last day (default: today)"
+        )
 
     def with_format(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--format", choices=FORMATS, default="table")
+        p.add_argument(
+            "--format",
+            choices=FORMATS,
+            default="table",
+            metavar="FORMAT",
+            help="output: table, csv or json (default: %(default)s)",
+        )
 
-    def with_portal(p: argparse.ArgumentParser, **port_options: Any) -> None:
-        p.add_argument("--count", type=whole(0), default=60, help="articles in the sample portal")
-        p.add_argument("--days", type=positive, default=90, help="days the sample articles span")
-        p.add_argument("--port", type=port, default=8765, **port_options)
+    def with_portal(p: argparse.ArgumentParser, port_help: str) -> None:
+        p.add_argument(
+            "--count",
+            type=whole(0),
+            default=60,
+            metavar="N",
+            help="articles in the sample portal (default: %(default)s)",
+        )
+        p.add_argument(
+            "--days",
+            type=positive,
+            default=90,
+            metavar="N",
+            help="days the sample articles span, back from --end (default: %(default)s)",
+        )
+        p.add_argument("--port", type=port, default=8765, metavar="PORT", help=port_help)
 
-    p = command("demo", "serve the sample portal, ingest it, show what came in")
+    p = command(
+        "demo",
+        "serve the sample portal, ingest it, show what came in",
+        ["bulletin demo", "bulletin demo --db /tmp/demo.duckdb --count 20 --port 0"],
+        "Offline: the sample portal runs on 127.0.0.1 for the length of the command.",
+    )
     with_db(p)
     with_portal(
-        p, help="port of the sample portal (default 8765; a busy port falls back to any free one)"
+        p,
+        "port of the sample portal (default: %(default)s; a busy port falls back to any free one)",
     )
 
-    p = command("ingest", "run the nightly flow now")
+    p = command(
+        "ingest",
+        "run the nightly flow now: each source's new and changed articles",
+        ["bulletin ingest", "bulletin ingest --source vonhai --since 2026-11-01"],
+        "Exit 1 when a source failed outright or needs a human; `bulletin failures` says why.",
+    )
     with_db(p)
     with_sources(p)
     p.add_argument(
         "--source",
         action="append",
         dest="source_names",
-        metavar="S",
+        metavar="NAME",
         help="source name (repeatable; default: every enabled source)",
     )
-    p.add_argument("--since", type=day, help="ingest articles dated from this day on")
+    p.add_argument(
+        "--since", type=day, metavar=DAY, help=f"only articles dated from this day on ({DAY})"
+    )
 
     p = command(
-        "backfill", "ingest a source's articles dated within a range (or show the ledger: --status)"
+        "backfill",
+        "ingest a source's articles dated within a range, or show its ledger (--status)",
+        [
+            "bulletin backfill --source vonhai --from 2024-01-01 --to 2024-12-31",
+            "bulletin backfill --status --source vonhai --format csv",
+        ],
+        "Days already done are skipped (the ledger), unless --force.",
     )
     with_db(p)
     with_sources(p, "source name")
-    p.add_argument("--from", dest="date_from", type=day, metavar="DATE", help="first day")
-    p.add_argument("--to", dest="date_to", type=day, metavar="DATE", help="last day")
+    with_range(p)
     p.add_argument(
         "--status",
         action="store_true",
         help="show the ledger of days (of --source, --from, --to) instead of running",
     )
-    p.add_argument("--batch-days", type=positive, default=7, metavar="N", help="days per batch")
+    p.add_argument(
+        "--batch-days",
+        type=positive,
+        default=7,
+        metavar="N",
+        help="days per batch, each saved as it completes (default: %(default)s)",
+    )
     p.add_argument("--force", action="store_true", help="look again at days already done")
     with_format(p)
 
-    p = command("gaps", "list the days of a source with no successful run")
+    p = command(
+        "gaps",
+        "list the days of a source with no successful run",
+        ["bulletin gaps --source vonhai --from 2026-01-01"],
+    )
     with_db(p)
     with_sources(p)
-    p.add_argument("--source", required=True, help="source name (a name in the sources file)")
     p.add_argument(
-        "--from", dest="date_from", type=day, metavar="DATE", help="(default: its start_date)"
+        "--source", required=True, metavar="NAME", help="source name (a name in the sources file)"
     )
-    p.add_argument("--to", dest="date_to", type=day, metavar="DATE", help="(default: today)")
+    with_range(p)
 
-    p = command("extract", "extract article pages from files (no network)")
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    p.add_argument("--url", help="the page's URL (default: file:// URL of the file)")
-    p.add_argument("--profile", help="force a CMS profile (default: auto, detect it)")
+    p = command(
+        "extract",
+        "extract article pages from files, no network",
+        [
+            "bulletin extract page.html --url https://vonhai.thainguyen.gov.vn/tin-tuc/-/a/123",
+            "bulletin extract page.html --json",
+            "bulletin extract page.html --candidates",
+        ],
+    )
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="saved HTML pages")
+    p.add_argument("--url", help="the page's URL (default: the file's file:// URL)")
+    p.add_argument(
+        "--profile",
+        metavar="NAME",
+        help=f"force a CMS profile: {', '.join(PROFILE_NAMES)} (default: auto, detect it)",
+    )
     p.add_argument("--json", action="store_true", help="one JSON object per file")
     p.add_argument(
         "--candidates",
@@ -156,25 +257,50 @@ def build_parser() -> Parser:
         "them, with their scores (to see why it chose a block)",
     )
 
-    p = command("sql", "query the warehouse (read-only, and no other file)")
+    p = command(
+        "sql",
+        "query the warehouse, read-only",
+        [
+            'bulletin sql "SELECT source, count(*) FROM articles GROUP BY ALL"',
+            'bulletin sql --format csv "SELECT * FROM article_doc_refs" > refs.csv',
+        ],
+        "Queries only: SQL that would write, or read any file but the warehouse, is refused.",
+    )
     with_db(p)
     p.add_argument("query", help="SQL: queries only (no ATTACH, COPY, SET, INSTALL, ...)")
     with_format(p)
 
-    p = command("reparse", "re-extract archived pages with no network")
+    p = command(
+        "reparse",
+        "re-extract archived pages with the installed extractors, no network",
+        ["bulletin reparse", "bulletin reparse --source vonhai --since 2026-01-01 --workers 2"],
+        "Only articles whose extraction changed are rewritten.",
+    )
     with_db(p)
     with_sources(p, "only this source")
-    p.add_argument("--since", type=day, help="only articles dated from this day on")
+    p.add_argument(
+        "--since", type=day, metavar=DAY, help=f"only articles dated from this day on ({DAY})"
+    )
     p.add_argument(
         "--workers", type=positive, metavar="N", help="parsing processes (default: one per core)"
     )
 
-    p = command("export", "export the raw archive (WARC) for other tools")
+    p = command(
+        "export",
+        "export the raw archive (WARC) for other tools",
+        ["bulletin export --warc archive.warc.gz --source vonhai"],
+    )
     with_db(p)
     with_sources(p, "only this source")
-    p.add_argument("--warc", required=True, metavar="FILE", help="WARC file (.warc or .warc.gz)")
+    p.add_argument(
+        "--warc", required=True, metavar="FILE", help="WARC file to write (.warc or .warc.gz)"
+    )
 
-    p = command("failures", "list the URLs that could not be ingested, and why")
+    p = command(
+        "failures",
+        "list the URLs that could not be ingested, and why",
+        ["bulletin failures --source vonhai", "bulletin failures --retry"],
+    )
     with_db(p)
     with_sources(p, "only this source")
     with_format(p)
@@ -186,9 +312,40 @@ def build_parser() -> Parser:
         "attempts back to 0, due now",
     )
 
-    p = command("sample-portal", "serve the sample portal until Ctrl-C")
-    p.add_argument("--host", default="127.0.0.1")
-    with_portal(p, help="(default 8765; 0: any free port)")
-    p.add_argument("--end", type=day, help="date of the newest article (default: today)")
-    p.add_argument("--seed", type=int, default=0)
+    p = command(
+        "sample-portal",
+        "serve the sample portal until Ctrl-C",
+        ["bulletin sample-portal --port 8765 --count 200 --end 2026-12-01"],
+    )
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        metavar="HOST",
+        help="address to listen on (default: %(default)s)",
+    )
+    with_portal(p, "port to listen on (default: %(default)s; 0: any free port)")
+    p.add_argument(
+        "--end", type=day, metavar=DAY, help="date of the newest article (default: today)"
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        metavar="N",
+        help="seed of the articles' text (default: %(default)s)",
+    )
+    parser.epilog = _grouped(summaries) + (
+        "\n\nExit status: 0 done; 1 a run failed or a source needs a human; 2 bad input.\n"
+        "`bulletin COMMAND --help` shows a command's options, their defaults and examples."
+    )
     return parser
+
+
+def _grouped(summaries: dict[str, str]) -> str:
+    """The commands by task (GROUPS), each with its one line."""
+    width = max(len(name) for name in summaries) + 2
+    lines = []
+    for group, names in GROUPS:
+        lines.append(f"{group}:")
+        lines += [f"  {name:<{width}}{summaries[name]}" for name in names]
+    return "\n".join(lines)
