@@ -43,7 +43,7 @@ def check(args: argparse.Namespace) -> None:
     _sources(args)
     _portal(args)
     _profile(args)
-    _warc(args)
+    _export(args)
     _warehouse(args)
 
 
@@ -127,9 +127,18 @@ def _profile(args: argparse.Namespace) -> None:
         raise InputError(f"--profile: unknown profile {args.profile!r} (known: {known})")
 
 
-def _warc(args: argparse.Namespace) -> None:
+def _export(args: argparse.Namespace) -> None:
+    """Export: a folder for the tables, or --warc FILE; each a place that can be written."""
     if args.command != "export":
         return
+    if (args.directory is None) == (args.warc is None):
+        raise InputError("give a folder to write the tables to, or --warc FILE (not both)")
+    if args.warc is None:
+        if args.directory.exists() and not args.directory.is_dir():
+            raise InputError(f"{args.directory} is a file, not a folder to write the tables in")
+        return
+    if args.since is not None:
+        raise InputError("--since applies to the tables, not to --warc")
     target = Path(args.warc)
     if target.is_dir():
         raise InputError(f"--warc: {target} is a directory")

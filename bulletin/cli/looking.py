@@ -121,15 +121,34 @@ def gaps(args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
-    from storage.warc import export_warc
+    """The tables to DIR (Parquet or CSV), or the raw pages to a WARC file (the choice is
+    checked by ``checks``)."""
     from storage.warehouse import connect
 
     con = connect(args.db, read_only=True)
     try:
-        count = export_warc(con, args.warc, source=args.source)
+        if args.warc is not None:
+            from storage.warc import export_warc
+
+            count = export_warc(con, args.warc, source=args.source)
+            print(f"export: {count} records written to {args.warc}")
+            return 0
+        from storage.export import export_tables
+
+        done = export_tables(
+            con,
+            args.directory,
+            args.export_format,
+            source=args.source,
+            since=args.since,
+            progress=lambda e: print(
+                f"  {e.table:<12} {e.rows:>9,} rows  {e.path}" + ("/" if e.partitioned else ""),
+                flush=True,
+            ),
+        )
     finally:
         con.close()
-    print(f"export: {count} records written to {args.warc}")
+    print(f"export: {sum(e.rows for e in done):,} rows in {len(done)} tables to {args.directory}")
     return 0
 
 

@@ -21,6 +21,7 @@ from typing import NoReturn
 from extractors.profile_names import PROFILE_NAMES
 
 FORMATS = ("table", "csv", "json")
+EXPORT_FORMATS = ("parquet", "csv")  # storage.export.EXPORT_FORMATS, held equal by a test
 
 
 class Parser(argparse.ArgumentParser):
@@ -287,13 +288,36 @@ def build_parser() -> Parser:
 
     p = command(
         "export",
-        "export the raw archive (WARC) for other tools",
-        ["bulletin export --warc archive.warc.gz --source vonhai"],
+        "export the tables as Parquet or CSV files, or the raw archive as WARC",
+        [
+            "bulletin export exports/ --format parquet",
+            "bulletin export exports/ --format csv --source vonhai --since 2026-01-01",
+            "bulletin export --warc archive.warc.gz --source vonhai",
+        ],
+        "The big tables (articles and what hangs from them, pages) are partitioned by source\n"
+        "and month, Hive style: DIR/articles/source=vonhai/month=2026-05/part_0.parquet;\n"
+        "the others are one file each (DIR/runs.parquet). A re-export of the same range\n"
+        "replaces its files. The raw pages go to a WARC file (--warc), not to DIR.",
     )
     with_db(p)
     with_sources(p, "only this source")
+    p.add_argument("directory", nargs="?", type=Path, metavar="DIR", help="folder to write")
     p.add_argument(
-        "--warc", required=True, metavar="FILE", help="WARC file to write (.warc or .warc.gz)"
+        "--format",
+        dest="export_format",
+        choices=EXPORT_FORMATS,
+        default="parquet",
+        metavar="FORMAT",
+        help="files: parquet or csv (default: %(default)s)",
+    )
+    p.add_argument(
+        "--since",
+        type=day,
+        metavar=DAY,
+        help="only the months from this day's month on, of the partitioned tables",
+    )
+    p.add_argument(
+        "--warc", metavar="FILE", help="write the raw pages to this WARC file (.warc or .warc.gz)"
     )
 
     p = command(
