@@ -1,4 +1,5 @@
-"""Text normalization: Unicode NFC, whitespace collapsing, Vietnamese detection."""
+"""Text normalization: Unicode NFC, whitespace collapsing, Vietnamese detection, and the
+folding that lets text be searched without its diacritics."""
 
 from __future__ import annotations
 
@@ -46,3 +47,13 @@ def is_vietnamese(text: str) -> bool:
 def ends_sentence(text: str) -> bool:
     """Whether the text closes with a full stop (ellipsis and '!'/'?' count too)."""
     return text.rstrip(" \"'”’)»").endswith((".", "!", "?", "…"))
+
+
+def fold(text: str) -> str:
+    """Text as a search matches it: lower case, with every Vietnamese tone and vowel mark
+    gone and đ as d ("Đại hội Đoàn" -> "dai hoi doan"). DuckDB's
+    `replace(lower(strip_accents(x)), 'đ', 'd')` folds the same way (a test holds them
+    equal), so SQL and Python agree on what a folded word is."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", bare).replace("đ", "d")
