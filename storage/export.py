@@ -115,11 +115,9 @@ def _range(source: str | None, first_month: str | None) -> tuple[str, list[objec
 
 
 def _remove_partitions(target: Path, source: str | None, first_month: str | None) -> None:
-    """Remove the partitions of `target` that the range covers (all, with no range)."""
+    """Remove the partitions of `target` that the range covers (all, with no range): only
+    the `source=…/month=…` folders of the layout, nothing else a user keeps there."""
     if not target.exists():
-        return
-    if not source and not first_month:
-        shutil.rmtree(target)
         return
     for source_dir in target.glob("source=*"):
         if source and source_dir.name != f"source={source}":
@@ -128,6 +126,8 @@ def _remove_partitions(target: Path, source: str | None, first_month: str | None
             month = month_dir.name.removeprefix("month=")
             if not first_month or (month != UNDATED and month >= first_month):
                 shutil.rmtree(month_dir)
+        if not any(source_dir.iterdir()):
+            source_dir.rmdir()
 
 
 def _count(con: duckdb.DuckDBPyConnection, select: str, where: str, params: list[object]) -> int:

@@ -143,6 +143,7 @@ def test_every_table_reads_back_whole(db: Path, tmp_path: Path) -> None:
 def test_a_reexport_of_the_same_range_replaces_its_files(db: Path, tmp_path: Path) -> None:
     out = tmp_path / "export"
     _export(db, out)
+    (out / "articles" / "NOTES.txt").write_text("kept", encoding="utf-8")  # not ours
     files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
     _export(db, out)
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == files
