@@ -56,6 +56,7 @@ BLOCK_TAGS = frozenset(
     }
 )
 EMPHASIS_TAGS = frozenset({"strong", "b", "em", "i"})
+SUBHEADINGS = ["h2", "h3", "h4", "h5", "h6"]  # the headings an article's sections carry
 _ALIGN_STYLE = re.compile(r"text-align\s*:\s*(left|right|center|justify)", re.IGNORECASE)
 _ALIGN_CLASS = {"text-right": "right", "text-center": "center", "pull-right": "right"}
 

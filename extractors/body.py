@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup, Tag
 
 from extractors import generic
 from extractors.attachments import extract_attachments
-from extractors.blocks import Block, blocks, text_of
+from extractors.blocks import SUBHEADINGS, Block, blocks, text_of
 from extractors.bylines import Byline, is_cms_account, parse_byline, take_closing_byline
 from extractors.css import is_decomposed, select_first, select_ordered
 from extractors.document import Document
@@ -28,7 +28,6 @@ from extractors.sites import other_site
 
 MAX_LINK_DENSITY = 0.5  # generic bodies: paragraphs mostly made of links are menus
 _BARE_URL = re.compile(r"(?:https?://|www\.)\S+$", re.IGNORECASE)
-_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 PROSE_AFTER_HEADING = 80  # characters of the paragraph that makes a heading a subheading
 SITE_LINKS = 0.5  # and more than this share of their link text leads within the site
 SPARE_SHARE = 0.5  # generic bodies: boilerplate selectors spare what holds this much text
@@ -216,7 +215,7 @@ def is_navigation(block: Block, url: str) -> bool:
 def _subheading(block: Block, following: list[Block]) -> bool:
     """Whether a block is a heading over a paragraph of prose (a linked subheading)."""
     return (
-        block.owner.name in _HEADINGS
+        block.owner.name in SUBHEADINGS
         and bool(following)
         and len(following[0].text) >= PROSE_AFTER_HEADING
         and following[0].link_density <= MAX_LINK_DENSITY

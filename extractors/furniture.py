@@ -87,3 +87,15 @@ def attr_text(tag: Tag, name: str) -> str:
     """An attribute's value in lower case ("" when missing, or when the tag was decomposed)."""
     attrs = tag.__dict__.get("attrs")
     return str(attrs.get(name) or "").strip().lower() if attrs else ""
+
+
+def hides(tag: Tag, *, counting_hidden: bool = True) -> bool:
+    """Whether an element's markup hides it: `aria-hidden="true"`, an inline style
+    (display:none, visibility:hidden) and, with `counting_hidden`, the `hidden`
+    attribute."""
+    attrs = tag.__dict__.get("attrs") or {}
+    return (
+        (counting_hidden and "hidden" in attrs)
+        or attr_text(tag, "aria-hidden") == "true"
+        or HIDDEN_STYLE.search(attr_text(tag, "style")) is not None
+    )

@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup, Tag
 
 from extractors.attrs import class_list
 from extractors.css import PageIndex, is_decomposed, page_index, positions_between
-from extractors.furniture import AWAY_ROLES, AWAY_WORDS, HIDDEN_STYLE, attr_text
+from extractors.furniture import AWAY_ROLES, AWAY_WORDS, attr_text, hides
 from extractors.measures import Measures, measure, paragraphs_left
 from extractors.pruning import drop_card_runs, drop_hidden_copies, drop_trailing_faq, prune
 
@@ -86,7 +86,7 @@ def holds_article(good: int, page: int) -> bool:
 def ranked(soup: BeautifulSoup, measures: Measures) -> list[int]:
     """Positions of the elements that hold paragraphs, by how much their paragraph text
     outweighs their other text (menus, link lists, widgets), best first:
-    `good - OTHER_TEXT_WEIGHT * other`, over every element at once. Hidden blocks come
+    `_score`, over every element at once. Hidden blocks come
     after every visible one; overlays, comment threads and menus never (`placement`), and
     the paragraphs inside them count for no visible element that holds them.
 
@@ -105,8 +105,7 @@ def ranked(soup: BeautifulSoup, measures: Measures) -> list[int]:
             and tags[position].name != "html"
             and not is_decomposed(tags[position])
         ):
-            other = measures.text[position] - good
-            score = good - aside[position] - OTHER_TEXT_WEIGHT * other
+            score = _score(measures, aside, position)
             if score > 0:
                 scored.append((where[position], -score, position))
     scored.sort()
@@ -138,6 +137,13 @@ def _landmarks(index: PageIndex, away: set[int] | frozenset[int] = frozenset()) 
             *(p for p in index.by_attr.get("role", ()) if attr_text(tags[p], "role") == "main"),
         }
     )
+
+
+def _score(measures: Measures, aside: list[int], position: int) -> float:
+    """A candidate's score: its paragraph text, less the paragraphs it holds in hidden or
+    away blocks, less OTHER_TEXT_WEIGHT for each character of its other text."""
+    good = measures.good[position]
+    return good - aside[position] - OTHER_TEXT_WEIGHT * (measures.text[position] - good)
 
 
 def _set_aside(soup: BeautifulSoup, measures: Measures, where: list[int]) -> list[int]:
@@ -183,7 +189,7 @@ def explain(soup: BeautifulSoup, limit: int = 10) -> list[Candidate]:
             Candidate(
                 rank,
                 _path(tag),
-                good - aside[position] - OTHER_TEXT_WEIGHT * (text - good),
+                _score(measures, aside, position),
                 good,
                 text - good,
                 aside[position],
@@ -213,9 +219,10 @@ VISIBLE, HIDDEN, AWAY = 0, 1, 2
 def placement(soup: BeautifulSoup) -> list[int]:
     """By position: AWAY for an element that is, or is inside, an overlay, a comment
     thread or a menu (class or id words, role, `aria-modal`); HIDDEN inside a hidden block
-    (`hidden`, `aria-hidden`, an inline style); else VISIBLE. Never the page's <body> and
-    <html> (their classes describe the page), nor an element that holds the page's
-    <main>, <h1> or an <article> of its own (a menu left open around the page).
+    (`aria-hidden`, an inline style; not the `hidden` attribute); else VISIBLE. Never
+    the page's <body> and <html> (their classes describe the page), nor an element that
+    holds the page's <main>, <h1> or an <article> of its own (a menu left open around
+    the page).
     """
     index = page_index(soup)
     tags = index.tags
@@ -228,16 +235,12 @@ def placement(soup: BeautifulSoup) -> list[int]:
         p for p in index.by_attr.get("role", ()) if attr_text(tags[p], "role") in AWAY_ROLES
     )
     away.update(index.by_attr.get("aria-modal", ()))
-    hidden = {
+    hidden = {  # not the `hidden` attribute: streaming pages hold their article in one
         p
-        for p in index.by_attr.get("aria-hidden", ())
-        if attr_text(tags[p], "aria-hidden") == "true"
+        for name in ("aria-hidden", "style")
+        for p in index.by_attr.get(name, ())
+        if hides(tags[p], counting_hidden=False)
     }
-    hidden.update(
-        p
-        for p in index.by_attr.get("style", ())
-        if HIDDEN_STYLE.search(attr_text(tags[p], "style"))
-    )
     landmarks = _landmarks(index, away)
     where = [VISIBLE] * len(tags)
     for level, marked in ((HIDDEN, hidden), (AWAY, away)):

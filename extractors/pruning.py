@@ -8,14 +8,15 @@ import re
 from bs4 import NavigableString, Tag
 
 from extractors.attrs import class_list
+from extractors.blocks import SUBHEADINGS
 from extractors.css import is_decomposed, page_index, positions_between
 from extractors.furniture import (
     FAQ_WORD,
-    HIDDEN_STYLE,
     HIDING_CLASSES,
     STRONG,
     attr_text,
     furniture_words,
+    hides,
     marker,
 )
 from extractors.measures import MIN_PARAGRAPH, Measures
@@ -29,7 +30,6 @@ CARD_LINKS = 0.15  # and the share of their text that is links
 CARD_HEAD = 2  # a card has a link among its first this many texts
 CARD_SAME_SITE = 0.5  # and this share of the cards link within the page's site
 CARD_TEXT = 300  # a card under a linked headline with an excerpt is this short at most
-_HEADLINES = ["h2", "h3", "h4", "h5", "h6"]
 HEADING_SHARE = 0.9  # a block this much one heading's text is that heading
 _CARD_TAGS = ["div", "article", "section", "li"]  # lists, figures and tables are no cards
 _DIGIT = re.compile(r"\d")  # classes naming one item ("post-4185") do not sign a run
@@ -63,7 +63,7 @@ def _is_heading_block(tag: Tag, text: int, links: int) -> bool:
     its text is one unlinked h2-h6."""
     if not text or links:
         return False
-    heading = tag.find(_HEADLINES)
+    heading = tag.find(SUBHEADINGS)
     return heading is not None and len(heading.get_text(strip=True)) >= HEADING_SHARE * text
 
 
@@ -99,7 +99,7 @@ def drop_card_runs(container: Tag, measures: Measures, url: str | None = None) -
         opening = [_opening_link(card) for card in run]
         headlines = all(
             link is not None
-            and link.find_parent(_HEADLINES) is not None
+            and link.find_parent(SUBHEADINGS) is not None
             and measures.text[p] <= CARD_TEXT
             for link, p in zip(opening, positions, strict=True)
         )
@@ -160,7 +160,7 @@ def drop_hidden_copies(container: Tag) -> None:
         p
         for name in ("hidden", "aria-hidden", "style")
         for p in positions_between(index.by_attr.get(name, []), top, end)
-        if _hides(tags[p])
+        if hides(tags[p])
     }
     for name in HIDING_CLASSES:
         concealed.update(positions_between(index.by_class.get(name, []), top, end))
@@ -191,15 +191,6 @@ def _is_code(text: str) -> bool:
         return True
     words = text.split()
     return sum(_URL_WORD.match(w) is not None for w in words) > URL_SHARE * len(words)
-
-
-def _hides(tag: Tag) -> bool:
-    attrs = tag.__dict__.get("attrs") or {}
-    if "hidden" in attrs:
-        return True
-    if str(attrs.get("aria-hidden", "")).strip().lower() == "true":
-        return True
-    return bool(HIDDEN_STYLE.search(str(attrs.get("style", ""))))
 
 
 def drop_trailing_faq(container: Tag) -> None:
