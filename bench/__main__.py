@@ -37,6 +37,7 @@ SCENARIOS = (
     Scenario("fault_matrix", ()),  # no smaller size: every fault, two runs each
     Scenario("load", ("--quick",)),
     Scenario("startup", ("--quick",)),
+    Scenario("search", ("--quick",)),
     Scenario("crawl", ("--quick",), optional=True),
     Scenario("growth", ("--quick",), optional=True),
     Scenario("nightly_noop", ("--quick",), optional=True),

@@ -54,6 +54,37 @@ def fold(text: str) -> str:
     gone and đ as d ("Đại hội Đoàn" -> "dai hoi doan"). DuckDB's
     `replace(lower(strip_accents(x)), 'đ', 'd')` folds the same way (a test holds them
     equal), so SQL and Python agree on what a folded word is."""
+    quick = text.lower().translate(_LATIN_FOLDS)
+    if quick.isascii():
+        return quick
+    # What the table does not know (quotes, dashes, other scripts, loose marks) goes
+    # the long way, a run of such characters at a time.
+    return _NOT_ASCII.sub(lambda m: _fold_slowly(m.group()), quick)
+
+
+def _fold_slowly(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.lower())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    # Every mark goes (Unicode category M), as DuckDB's strip_accents drops them.
+    bare = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
     return unicodedata.normalize("NFC", bare).replace("đ", "d")
+
+
+# The precomposed Latin letters (Latin-1 to Latin Extended-B, and Latin Extended
+# Additional, where Vietnamese's toned vowels live) folded once, for str.translate.
+_LATIN_FOLDS = {
+    code: _fold_slowly(chr(code))
+    for first, last in ((0xC0, 0x24F), (0x1E00, 0x1EFF))
+    for code in range(first, last + 1)
+}
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+# A searchable word: a run of letters and digits; DuckDB's '[\p{L}\p{N}]+' alike.
+_SEARCH_WORD = re.compile(r"[^\W_]+")
+
+
+def search_words(text: str) -> list[str]:
+    """The folded words of ``text``, in order, as the search index and queries cut it:
+    "Nghị quyết số 35-NQ/TW" -> ["nghi", "quyet", "so", "35", "nq", "tw"]. The SQL macro
+    ``search_words`` (migration 13) cuts alike (tests/test_search_index.py)."""
+    return _SEARCH_WORD.findall(fold(text))

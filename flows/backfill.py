@@ -25,11 +25,14 @@ def backfill(
     sources_file: str | None = None,
     batch_days: int = DEFAULT_BATCH_DAYS,
     force: bool = False,
+    refetch: bool = False,
 ) -> dict[str, object]:
     """Ingest the articles of ``source`` dated from ``date_from`` to ``date_to``: the
     days the ledger does not hold as done (with ``force``, every day: listing pages are
     asked for conditionally and known articles are not fetched again), ``batch_days``
-    days at a time."""
+    days at a time. ``refetch`` is ``force`` that fetches the known articles again too:
+    an article whose content changed is updated, its stored version kept in
+    ``article_versions``."""
     if date_from > date_to:
         raise InputError(f"date_from {date_from} is after date_to {date_to}")
     if batch_days < 1:
@@ -39,7 +42,7 @@ def backfill(
             summary = run_ingest(
                 "backfill",
                 [source],
-                backfill_planner(date_from, date_to, batch_days, force),
+                backfill_planner(date_from, date_to, batch_days, force, refetch),
                 db=db,
                 sources_file=sources_file,
                 date_from=date_from,

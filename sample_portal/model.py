@@ -13,6 +13,7 @@ from datetime import date, datetime
 DAY_START_HOUR = 7
 MINUTES_PER_DAY = 11 * 60
 MAX_COUNT = 250_000
+REVISIONS = (1, 2)  # what the portal serves: its articles as generated, or edited since
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +24,8 @@ class PortalConfig:
     once when the portal is built.
     ``malformed`` articles are listed but their page is truncated inside ``<head>``;
     ``missing`` articles are listed but their page answers 404. Out-of-range indices in
-    either are ignored.
+    either are ignored. ``revision`` is what the portal serves first (``revisions``: 1,
+    the articles as generated; 2, one edited and one re-dated since).
     """
 
     count: int = 60
@@ -33,6 +35,7 @@ class PortalConfig:
     per_page: int = 10
     malformed: tuple[int, ...] = (7,)
     missing: tuple[int, ...] = (13,)
+    revision: int = 1
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "malformed", tuple(int(i) for i in self.malformed))
@@ -43,12 +46,20 @@ class PortalConfig:
             raise ValueError(f"days must be at least 1, got {self.days}")
         if self.per_page < 1:
             raise ValueError(f"per_page must be at least 1, got {self.per_page}")
+        check_revision(self.revision)
         if self.count > self.days * MINUTES_PER_DAY:
             raise ValueError(
                 f"{self.count} articles do not fit in {self.days} days at one per minute "
                 f"between 07:00 and 17:59; raise days to at least "
                 f"{-(-self.count // MINUTES_PER_DAY)}"
             )
+
+
+def check_revision(revision: int) -> None:
+    """ValueError for a revision the portal does not have."""
+    if revision not in REVISIONS:
+        known = ", ".join(map(str, REVISIONS))
+        raise ValueError(f"revision must be one of {known}, got {revision}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from extractors.dates import DEFAULT_TIMEZONE
-from sample_portal import content, district, urls
+from sample_portal import content, district, revisions, urls
 from sample_portal.faults import Faults
 from sample_portal.model import (
     DAY_START_HOUR,
@@ -26,6 +26,7 @@ from sample_portal.model import (
     Category,
     PortalConfig,
     SampleArticle,
+    check_revision,
 )
 from sample_portal.server import make_server
 
@@ -70,6 +71,7 @@ class SamplePortal:
             self._by_category[c].append(i)
         self._cached = lru_cache(maxsize=4096)(self._generate)
         self.faults = Faults()  # switched on by tests: errors, throttling, robots rules
+        self._revision = self.config.revision  # flipped by tests between runs
         self._requests: list[RequestRecord] = []
         self._requests_lock = threading.Lock()
         self._in_flight = 0  # requests being answered now, and the most at once
@@ -117,7 +119,8 @@ class SamplePortal:
         return [c.path for c in self.categories]
 
     def published_at(self, index: int) -> datetime:
-        """When article ``index`` was published (cheap: no text is generated)."""
+        """When article ``index`` was published as laid out, in revision 1 (cheap: no text
+        is generated); ``article(index).published_at`` is the current revision's."""
         minute = self._minute[index]
         day, in_day = divmod(minute, MINUTES_PER_DAY)
         d = self.start + timedelta(days=day)
@@ -126,12 +129,25 @@ class SamplePortal:
             d.year, d.month, d.day, DAY_START_HOUR + hour, minute_of_hour, tzinfo=VIETNAM
         )
 
+    @property
+    def revision(self) -> int:
+        """What the portal serves now (``sample_portal.revisions``): 1, the articles as
+        generated; 2, one edited and one re-dated since. Set it to switch."""
+        return self._revision
+
+    @revision.setter
+    def revision(self, revision: int) -> None:
+        check_revision(revision)
+        self._revision = revision
+
     def article(self, index: int) -> SampleArticle:
-        """Article ``index`` (0 = newest), generated on first use and cached."""
+        """Article ``index`` (0 = newest) as the current revision has it, generated on
+        first use and cached."""
         if not 0 <= index < self.config.count:
             raise IndexError(f"article index {index} out of range 0..{self.config.count - 1}")
         everything = self.__dict__.get("_all")
-        return everything[index] if everything is not None else self._cached(index)
+        article = everything[index] if everything is not None else self._cached(index)
+        return revisions.revise(article, self._revision)
 
     def _generate(self, index: int) -> SampleArticle:
         return content.generate(
@@ -150,11 +166,12 @@ class SamplePortal:
 
     @property
     def articles(self) -> list[SampleArticle]:
-        """Every article, newest first, malformed and missing ones included (flagged).
+        """Every article as the current revision has it, newest first, malformed and
+        missing ones included (flagged).
 
         Generates all of them on first use (about 0.1 ms each).
         """
-        return list(self._all)
+        return [revisions.revise(article, self._revision) for article in self._all]
 
     def category(self, slug: str) -> Category:
         for category in self.categories:

@@ -271,7 +271,8 @@ def serve_forever(
 
     portal = SamplePortal(cfg)
     server = make_server(portal, host, port)
-    print(f"Sample portal on {server.base_url} ({portal.count} articles)", flush=True)
+    revision = f", revision {portal.revision}" if portal.revision != 1 else ""
+    print(f"Sample portal on {server.base_url} ({portal.count} articles{revision})", flush=True)
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
@@ -299,12 +300,23 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     )
     parser.add_argument("--seed", type=int, default=defaults.seed)
     parser.add_argument("--per-page", type=int, default=defaults.per_page)
+    parser.add_argument(
+        "--revision",
+        type=int,
+        default=defaults.revision,
+        help="1: the articles as generated; 2: one edited and one re-dated since",
+    )
     return parser
 
 
 def config_from_args(args: argparse.Namespace) -> PortalConfig:
     return PortalConfig(
-        count=args.count, days=args.days, end=args.end, seed=args.seed, per_page=args.per_page
+        count=args.count,
+        days=args.days,
+        end=args.end,
+        seed=args.seed,
+        per_page=args.per_page,
+        revision=args.revision,
     )
 
 

@@ -45,6 +45,7 @@ WHOLE: dict[str, bool] = {
     "run_sources": True,
     "runs": False,
     "aliases": False,
+    "article_versions": False,
 }
 
 

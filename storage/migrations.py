@@ -384,6 +384,129 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE runs ADD COLUMN process_start VARCHAR;
         """,
     ),
+    (
+        13,
+        "search: search_terms, the index of every article's folded words (kept by the "
+        "writer with the article), and the macros search(q) and search_ranked(q, depth)",
+        r"""
+        CREATE TABLE search_terms (
+            article_id VARCHAR NOT NULL,
+            term       VARCHAR NOT NULL,
+            title_hits INTEGER NOT NULL,
+            body_hits  INTEGER NOT NULL,
+            positions  INTEGER[] NOT NULL
+        );
+        -- Folding and words as extractors.text.fold and search_words (a test holds
+        -- them equal): lower case, no marks, d for đ; runs of letters and digits.
+        CREATE MACRO search_fold(x) AS replace(lower(strip_accents(x)), 'đ', 'd');
+        CREATE MACRO search_words(x) AS
+            regexp_extract_all(search_fold(coalesce(x, '')), '[\p{L}\p{N}]+');
+        -- A query's parts: a quoted phrase, or a run without spaces; each as its words
+        -- ('"nghị quyết" 35-NQ/TW' -> [[nghi, quyet], [35, nq, tw]]). A part of two
+        -- words or more is a phrase: its words must follow each other.
+        CREATE MACRO search_query(q) AS list_filter(
+            list_transform(regexp_extract_all(q, '"[^"]*"|[^\s"]+'), lambda c: search_words(c)),
+            lambda w: len(w) > 0);
+        -- The articles that have every word of q, and their score: for each word, its
+        -- rarity (ln(1 + articles / articles with it)) times its weight in the title
+        -- (up to 3) and in the lead and body (up to 1; both saturate as hits grow).
+        -- phrases_found: whether the article has every phrase of q (its words at
+        -- consecutive positions), checked for the `depth` best-scored articles only
+        -- (NULL for the others), so that a search that needs few checks few.
+        CREATE MACRO search_ranked(q, depth) AS TABLE
+            WITH wanted AS (SELECT DISTINCT unnest(flatten(search_query(q))) AS term),
+            matched AS MATERIALIZED (
+                SELECT t.* FROM search_terms t SEMI JOIN wanted USING (term)
+            ),
+            rarity AS (
+                SELECT term, ln(1 + (SELECT count(*) FROM articles) / count(*)) AS idf
+                FROM matched GROUP BY term
+            ),
+            scored AS MATERIALIZED (
+                SELECT article_id,
+                       sum(idf * (3 * title_hits / (title_hits + 0.5)
+                                  + body_hits / (body_hits + 1.2))) AS score
+                FROM matched JOIN rarity USING (term)
+                GROUP BY article_id
+                HAVING count(*) = (SELECT count(*) FROM wanted)
+            ),
+            top AS (SELECT article_id FROM scored ORDER BY score DESC, article_id LIMIT depth),
+            phrases AS (
+                SELECT * FROM (
+                    SELECT unnest(search_query(q)) AS words,
+                           generate_subscripts(search_query(q), 1) AS k
+                ) WHERE len(words) > 1
+            ),
+            phrase_words AS (
+                SELECT k, len(words) AS n, unnest(words) AS term,
+                       generate_subscripts(words, 1) AS j
+                FROM phrases
+            ),
+            starts AS (
+                SELECT m.article_id, p.k, p.n, unnest(m.positions) - p.j AS start
+                FROM matched m SEMI JOIN top USING (article_id)
+                JOIN phrase_words p USING (term)
+            ),
+            found AS (
+                SELECT article_id, count(DISTINCT k) AS phrases FROM (
+                    SELECT article_id, k FROM starts
+                    GROUP BY article_id, k, n, start HAVING count(*) = n
+                ) GROUP BY article_id
+            )
+            SELECT s.article_id, s.score,
+                   CASE WHEN (SELECT count(*) FROM phrases) = 0 THEN true
+                        WHEN s.article_id IN (SELECT article_id FROM top)
+                            THEN coalesce(f.phrases, 0) = (SELECT count(*) FROM phrases)
+                   END AS phrases_found
+            FROM scored s LEFT JOIN found f USING (article_id);
+        -- The search: the articles with every word of q and every phrase, best first.
+        CREATE MACRO search(q) AS TABLE
+            SELECT article_id, score FROM search_ranked(q, 2147483647)
+            WHERE phrases_found
+            ORDER BY score DESC, article_id;
+        -- The articles stored before: their words, as storage.rows.search_rows makes
+        -- them (the title's positions from 0, the lead's and the body's after a gap).
+        INSERT INTO search_terms
+        WITH w AS (
+            SELECT article_id, search_words(title) AS t, search_words(lead) AS l,
+                   search_words(body_text) AS b
+            FROM articles
+        ),
+        places AS (
+            SELECT article_id, unnest(t) AS term,
+                   generate_subscripts(t, 1) - 1 AS pos, true AS in_title FROM w
+            UNION ALL
+            SELECT article_id, unnest(l), len(t) + generate_subscripts(l, 1), false FROM w
+            UNION ALL
+            SELECT article_id, unnest(b), len(t) + len(l) + 1 + generate_subscripts(b, 1), false
+            FROM w
+        )
+        SELECT article_id, term, (count(*) FILTER (WHERE in_title))::INTEGER,
+               (count(*) FILTER (WHERE NOT in_title))::INTEGER,
+               list(pos::INTEGER ORDER BY pos)
+        FROM places
+        GROUP BY article_id, term;
+        """,
+    ),
+    (
+        14,
+        "article_versions: the earlier versions of an article whose content changed when "
+        "fetched again, numbered from 1 (the first stored); the row in articles is the "
+        "latest, number kept versions + 1; a reparse keeps none",
+        """
+        CREATE TABLE article_versions (
+            article_id   VARCHAR NOT NULL,
+            version      INTEGER NOT NULL,
+            content_hash VARCHAR NOT NULL,
+            title        VARCHAR NOT NULL,
+            lead         VARCHAR,
+            body_text    VARCHAR NOT NULL,
+            published_at TIMESTAMPTZ,
+            seen_at      TIMESTAMPTZ NOT NULL,
+            replaced_at  TIMESTAMPTZ NOT NULL
+        );
+        """,
+    ),
 ]
 
 

@@ -18,8 +18,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from extractors.records import Article
+from extractors.text import search_words
 from extractors.version import EXTRACTOR_VERSION
-from storage.schemas import ARTICLES, CHILDREN, without
+from storage.schemas import ARTICLES, CHILDREN, OF_ARTICLE, SEARCH_TERMS, without
 
 
 def article_id(canonical_url: str) -> str:
@@ -51,6 +52,7 @@ ROW = "_row"  # in a child table: its article's position in the articles table
 
 _BUILT_SCHEMA = without(ARTICLES, LOAD_COLUMNS)
 _CHILD_BUILT = {name: schema.append(pa.field(ROW, pa.int32())) for name, schema in CHILDREN.items()}
+_TERMS_BUILT = SEARCH_TERMS.append(pa.field(ROW, pa.int32()))
 _RECORD_FIELDS = {"start_offset": "start", "end_offset": "end"}  # column -> record field
 
 
@@ -64,7 +66,8 @@ def columns_table(columns: Sequence[Sequence[Any]], schema: pa.Schema) -> pa.Tab
 @dataclass(frozen=True, slots=True)
 class ArticleRows:
     """Articles as Arrow tables: ``articles`` (every stored column but LOAD_COLUMNS),
-    and a table per child table whose rows carry their article's position (ROW)."""
+    and a table per child table and for the search index (``OF_ARTICLE``) whose rows
+    carry their article's position (ROW)."""
 
     tables: Mapping[str, pa.Table]
 
@@ -86,7 +89,7 @@ class ArticleRows:
             return self
         wanted = pa.array(positions, type=pa.int32())
         tables = {"articles": self.articles.take(wanted)}
-        for name in CHILDREN:
+        for name in OF_ARTICLE:
             child = self.tables[name]
             kept = child.filter(pc.is_in(child[ROW], value_set=wanted))
             moved = pc.index_in(kept[ROW], value_set=wanted).cast(pa.int32())
@@ -101,7 +104,7 @@ class ArticleRows:
         if not parts:
             return article_rows([])
         tables = {"articles": pa.concat_tables([p.articles for p in parts])}
-        for name in CHILDREN:
+        for name in OF_ARTICLE:
             shifted, offset = [], 0
             for part in parts:
                 child = part.tables[name]
@@ -138,4 +141,37 @@ def article_rows(articles: Sequence[Article]) -> ArticleRows:
             list(map(attrgetter(_RECORD_FIELDS.get(f, f)), records)) for f in schema.names[1:-1]
         ]
         tables[name] = columns_table([owners, *values, rows], schema)
+    tables["search_terms"] = search_rows(articles, ids)
     return ArticleRows(tables)
+
+
+def search_rows(articles: Sequence[Article], ids: Sequence[str]) -> pa.Table:
+    """The search index's rows of ``articles`` (``storage.schemas.SEARCH_TERMS``): each
+    folded word of an article once, with its hits in the title and in the lead and body,
+    and its positions. Migration 13 builds the same rows in SQL for articles stored
+    before it (tests/test_search_index.py holds the two equal)."""
+    owners: list[str] = []
+    terms: list[str] = []
+    title_hits: list[int] = []
+    body_hits: list[int] = []
+    positions: list[list[int]] = []
+    rows: list[int] = []
+    for k, (article, aid) in enumerate(zip(articles, ids, strict=True)):
+        title = search_words(article.title)
+        where: dict[str, list[int]] = {}
+        at = 0
+        for words in (title, search_words(article.lead or ""), search_words(article.body_text)):
+            for word in words:
+                where.setdefault(word, []).append(at)
+                at += 1
+            at += 1  # the gap between two fields
+        in_title = len(title)
+        for term, places in where.items():
+            hits = sum(1 for p in places if p < in_title)
+            owners.append(aid)
+            terms.append(term)
+            title_hits.append(hits)
+            body_hits.append(len(places) - hits)
+            positions.append(places)
+            rows.append(k)
+    return columns_table([owners, terms, title_hits, body_hits, positions, rows], _TERMS_BUILT)

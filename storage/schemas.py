@@ -107,7 +107,44 @@ CHILDREN: dict[str, pa.Schema] = {
     "people": PEOPLE,
 }
 
+# The search index (``storage.search``): each word of an article once, folded
+# (``extractors.text.search_words``), with how often it is in the title and in the lead
+# and body, and where (word positions: the title's from 0, then the lead's and the body's,
+# each after a one-word gap so that no phrase runs from one field into the next).
+SEARCH_TERMS = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("term", pa.string()),
+        ("title_hits", pa.int32()),
+        ("body_hits", pa.int32()),
+        ("positions", pa.list_(pa.int32())),
+    ]
+)
+# The tables whose rows belong to one article and are replaced with it: its child
+# records, and its words in the search index.
+OF_ARTICLE: dict[str, pa.Schema] = {**CHILDREN, "search_terms": SEARCH_TERMS}
+# The order a table's rows are written in, batch by batch. The index's rows go by term:
+# each row group then holds a narrow range of words, and a search reads only the row
+# groups whose range holds its words (DuckDB skips the others by their min and max).
+INSERT_ORDER = {"search_terms": "term"}
+
 ALIASES = pa.schema([("url", pa.string()), ("article_id", pa.string()), ("seen_at", TS)])
+
+# The earlier versions of an article (``storage.warehouse.save_rows`` copies a stored row
+# here, with SQL, before a fetch changes it).
+ARTICLE_VERSIONS = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("version", pa.int32()),
+        ("content_hash", pa.string()),
+        ("title", pa.string()),
+        ("lead", pa.string()),
+        ("body_text", pa.string()),
+        ("published_at", TS),
+        ("seen_at", TS),
+        ("replaced_at", TS),
+    ]
+)
 
 # The fetch log: the latest fetch of each URL (``storage.records.Page``).
 PAGES = pa.schema(
@@ -172,8 +209,9 @@ PARTITIONS = pa.schema(
 # Every table above, by name.
 TABLES: dict[str, pa.Schema] = {
     "articles": ARTICLES,
-    **CHILDREN,
+    **OF_ARTICLE,
     "aliases": ALIASES,
+    "article_versions": ARTICLE_VERSIONS,
     "pages": PAGES,
     "raw_pages": RAW_PAGES,
     "failures": FAILURES,

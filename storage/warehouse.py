@@ -342,11 +342,19 @@ def save_rows(
     *,
     now: datetime | None = None,
     settles: Sequence[str] | None = None,
+    keep_versions: bool = True,
 ) -> LoadCounts:
     """Upsert articles with their child rows (figures, attachments, stats, doc_refs,
-    people); unchanged ones are left alone, a changed one has its children replaced.
+    people) and their words in the search index (search_terms); unchanged ones are left
+    alone, a changed one has its children and its words replaced.
     The failures of the URLs saved are settled: all of them, or only those at the
     ``settles`` stages (a reparse, which fetches nothing, settles extraction alone).
+
+    A changed article's stored row is first kept in ``article_versions`` (its title,
+    lead, body and date, numbered after the versions kept before it: ``keep_versions``),
+    in the same transaction. A reparse passes ``keep_versions=False``: it re-extracts
+    the page the stored row came from, so what changed is the extraction, not the
+    portal's article.
 
     An article keeps the first URL it was fetched at; any other URL that led to it (a
     second spelling with the same canonical URL, or a page with the same text under
@@ -426,6 +434,8 @@ def save_rows(
     views = {f"_batch_{name}": table for name, table in batch.tables.items()}
     with _Registered(con, **views), _Transaction(con):
         if updated:
+            if keep_versions:
+                _keep_versions(con, updated, now)
             con.execute(
                 f"UPDATE articles SET {assignments} FROM _batch_articles b "
                 "WHERE articles.article_id = b.article_id",
@@ -437,14 +447,39 @@ def save_rows(
             + (" WHERE NOT list_contains($updated, article_id)" if updated else ""),
             {"source": source, "now": now, **({"updated": updated} if updated else {})},
         )
-        for child in schemas.CHILDREN:
+        for child in schemas.OF_ARTICLE:
             if updated:
                 con.execute(
                     f"DELETE FROM {child} WHERE article_id IN (SELECT unnest(?))", [updated]
                 )
-            con.execute(f"INSERT INTO {child} BY NAME SELECT * EXCLUDE ({ROW}) FROM _batch_{child}")
+            by = schemas.INSERT_ORDER.get(child)
+            order = f" ORDER BY {by}" if by else ""
+            con.execute(
+                f"INSERT INTO {child} BY NAME SELECT * EXCLUDE ({ROW}) FROM _batch_{child}{order}"
+            )
         _settle_failures(con, "_batch_articles", settles)
     return counts
+
+
+def _keep_versions(con: duckdb.DuckDBPyConnection, ids: Sequence[str], now: datetime) -> None:
+    """Copy the stored rows of the articles ``ids`` (about to be updated) into
+    ``article_versions`` in one statement: each numbered after the versions it has
+    (1 for its first), ``seen_at`` when it was stored (its ``updated_at``), and
+    ``replaced_at`` now."""
+    con.execute(
+        """
+        INSERT INTO article_versions BY NAME
+        SELECT a.article_id, coalesce(v.kept, 0) + 1 AS version, a.content_hash, a.title,
+               a.lead, a.body_text, a.published_at, a.updated_at AS seen_at,
+               $now AS replaced_at
+        FROM articles a LEFT JOIN (
+            SELECT article_id, max(version) AS kept FROM article_versions
+            WHERE list_contains($ids, article_id) GROUP BY article_id
+        ) v USING (article_id)
+        WHERE list_contains($ids, a.article_id)
+        """,
+        {"ids": list(ids), "now": now},
+    )
 
 
 def _settle_failures(

@@ -65,6 +65,25 @@ def write_sources() -> Callable[..., Path]:
     return _write_sources
 
 
+@pytest.fixture
+def sources_naming(tmp_path: Path) -> Callable[..., Path]:
+    """Writes tmp_path/sources.yaml naming the given sources (each at http://NAME.test),
+    for commands whose --source must be a name of the sources file."""
+
+    def write(*names: str) -> Path:
+        path = tmp_path / "sources.yaml"
+        path.write_text(
+            "sources:\n"
+            + "".join(
+                f"  - {{name: {n}, base_url: 'http://{n}.test', listings: [/]}}\n" for n in names
+            ),
+            encoding="utf-8",
+        )
+        return path
+
+    return write
+
+
 def _write_sources(tmp_path: Path, base_url: str, extra_listing: str | None = None) -> Path:
     listings = ["/tin-tuc-su-kien", "/kinh-te", "/van-hoa-xa-hoi"]
     if extra_listing:

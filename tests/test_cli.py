@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import unicodedata
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -39,15 +40,9 @@ def db(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def sources(tmp_path: Path) -> Path:
+def sources(sources_naming: Callable[..., Path]) -> Path:
     """A sources file naming the sources s and t: a --source must be one of its names."""
-    path = tmp_path / "sources.yaml"
-    path.write_text(
-        "sources:\n"
-        + "".join(f"  - {{name: {n}, base_url: 'http://{n}.test', listings: [/]}}\n" for n in "st"),
-        encoding="utf-8",
-    )
-    return path
+    return sources_naming("s", "t")
 
 
 QUERY = "SELECT title, published_at, author FROM articles"
@@ -109,6 +104,8 @@ def test_commands_that_run_no_flow_do_not_import_prefect(db: Path, tmp_path: Pat
         f"main(['failures', '--db', {str(db)!r}])\n"
         f"main(['backfill', '--status', '--db', {str(db)!r}])\n"
         f"main(['gaps', '--db', {str(db)!r}, '--source', 'vonhai', '--from', '2026-11-01'])\n"
+        f"assert main(['report', '--db', {str(db)!r}, '--out', {str(tmp_path / 'r.html')!r}])"
+        " == 0\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('prefect', 'httpx'))\n"
         "print('IMPORTED', bad)\n"
     )

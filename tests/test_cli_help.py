@@ -30,7 +30,7 @@ def test_top_help_groups_every_command_by_task() -> None:
     lines = out.splitlines()
     assert lines[0] == "usage: bulletin [-h] COMMAND [options]"
     headings = [line[:-1] for line in lines if line.endswith(":") and not line.startswith(" ")]
-    assert headings[-len(GROUPS) :] == ["run", "look", "export", "maintain"]
+    assert headings[-len(GROUPS) :] == ["run", "look", "search", "export", "maintain"]
     listed = [
         line.split()[0] for line in lines if line.startswith("  ") and not line.startswith("   ")
     ]

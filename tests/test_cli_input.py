@@ -146,6 +146,7 @@ UNKNOWN = {
     "gaps": ["gaps", "--source", "nosuch"],
     "reparse": ["reparse", "--source", "nosuch"],
     "export": ["export", "--warc", "out.warc", "--source", "nosuch"],
+    "report": ["report", "--source", "nosuch"],
 }
 
 
@@ -258,6 +259,9 @@ CASES = [
     ("extract --profile joomla page.html", f"--profile: unknown profile 'joomla' {PROFILES}"),
     ("export --warc nowhere/out.warc", "--warc: no directory nowhere to write out.warc in"),
     ("export --warc .", "--warc: . is a directory"),
+    ("report --out nowhere/r.html", "--out: no directory nowhere to write r.html in"),
+    ("report --out .", "--out: . is a directory"),
+    ("report --since 2026-02-30", "--since: expected a date YYYY-MM-DD, got '2026-02-30'"),
     # no warehouse to read
     ("sql SELECT", NO_WAREHOUSE),
     ("failures", NO_WAREHOUSE),
@@ -265,6 +269,7 @@ CASES = [
     ("backfill --status", NO_WAREHOUSE),
     ("gaps --sources {good} --source a", NO_WAREHOUSE),
     ("export --warc out.warc", NO_WAREHOUSE),
+    ("report", NO_WAREHOUSE),
 ]  # fmt: skip
 
 
@@ -311,6 +316,7 @@ def test_good_input_gets_past_the_checks_without_prefect(place: Place) -> None:
         ["backfill", "--status", "--sources", good, "--source", "a", "--format", "csv"],
         ["failures", "--sources", good, "--source", "b", "--format", "csv"],
         ["gaps", "--sources", good, "--source", "b", "--from", "2024-06-01", "--to", "2024-06-01"],
+        ["report", "--sources", good, "--source", "a", "--since", "2024-06-01"],
         ["--help"],
         ["backfill", "--help"],
     ):

@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 import pytest
 from cli_reader import count_articles
+from search_index import assert_index_up_to_date
 
 from bulletin.cli import main
 from flows.backfill import backfill
@@ -133,6 +134,7 @@ def test_nightly_ingests_the_portal_and_records_every_failure(
     }
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT attempts FROM failures ORDER BY url").fetchall() == [(2,)] * 3
+    assert_index_up_to_date(con)  # the search index, as ingest left it
     con.close()
 
 
@@ -195,6 +197,11 @@ def test_backfill_adds_exactly_the_articles_dated_in_the_range(
     assert [(u, k, h, s) for u, k, s, h in fetch_log(db)] == [
         (u, k, h, 304 if k == "listing" else s) for u, k, s, h in pages_before
     ]
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert_index_up_to_date(con)  # the search index, as the backfills left it
+    finally:
+        con.close()
 
 
 def data_tables(db: Path) -> dict[str, list[tuple]]:
@@ -389,6 +396,16 @@ def test_reparse_from_the_archive_with_the_network_disabled(
     assert len(rows) == 58
     assert all(t.endswith(" (v9)") and v == "9.9.9" for t, v in rows)
     assert snapshot()["pages"] == before["pages"]
+    # ... and the search index follows the rewritten text: every title has "v9".
+    from storage.search import search
+
+    con = connect(db, read_only=True)
+    try:
+        assert_index_up_to_date(con)
+        found = search(con, "V9", limit=100)
+    finally:
+        con.close()
+    assert sorted(hit.title for hit in found) == sorted(t for t, _ in rows)
 
 
 def test_bulletin_sql_answers_while_a_run_writes(

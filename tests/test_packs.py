@@ -15,6 +15,7 @@ from storage import packs
 from storage.errors import StorageError
 from storage.migrations import MIGRATIONS, migrate
 from storage.records import Page
+from storage.schemas import CHILDREN
 from storage.warehouse import (
     ArchivedPage,
     StoredPage,
@@ -149,6 +150,8 @@ def test_bodies_archived_before_packs_stay_inline_and_readable(
     path = tmp_path / "w.duckdb"
     url, digest, body = page(0)
     monkeypatch.setattr("storage.migrations.MIGRATIONS", MIGRATIONS[:9])
+    # ... whose writer had no search index (migration 13)
+    monkeypatch.setattr("storage.schemas.OF_ARTICLE", CHILDREN)
     with connect(path) as old:
         old.execute(
             "INSERT INTO raw_pages VALUES (?, 'zlib', ?, ?, ?)",

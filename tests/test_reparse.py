@@ -133,6 +133,20 @@ def test_two_workers_save_what_one_saves(
     assert one == two
 
 
+def test_a_reparse_rewrites_what_extracts_differently_and_keeps_no_version(
+    warehouse: Path, sources: str
+) -> None:
+    """Every stored article's output changed (the fixture's stale hashes): each one is
+    rewritten, and none is kept in article_versions, since no page changed."""
+    counts, _, tables = run(warehouse, sources, workers=1)
+    assert counts.updated == len(tables["articles"]) - 1  # all but the one with no page
+    con = connect(warehouse.with_name("w1.duckdb"), read_only=True)
+    try:
+        assert con.execute("SELECT * FROM article_versions").fetchall() == []
+    finally:
+        con.close()
+
+
 def test_each_batch_is_read_and_saved_in_short_writes_and_parsed_between_them(
     warehouse: Path, sources: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

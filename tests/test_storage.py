@@ -15,7 +15,7 @@ from storage.migrations import MIGRATIONS
 from storage.records import Failure, LoadCounts, Page
 from storage.rows import article_id
 from storage.runs import RUN_COUNTS
-from storage.schemas import TABLES
+from storage.schemas import CHILDREN, TABLES
 from storage.warehouse import (
     connect,
     known_article_urls,
@@ -137,6 +137,8 @@ def test_the_child_tables_lose_their_keys_and_keep_their_rows(
 ) -> None:
     path = tmp_path / "w.duckdb"
     monkeypatch.setattr("storage.migrations.MIGRATIONS", MIGRATIONS[:8])
+    # ... whose writer had no search index (migration 13)
+    monkeypatch.setattr("storage.schemas.OF_ARTICLE", CHILDREN)
     with connect(path) as old:
         save_articles(old, "s", [sample_article()], now=T0)
         before = {
@@ -170,6 +172,8 @@ def test_articles_pages_and_bodies_lose_their_keys_and_stay_one_row_per_key(
     tables = ("articles", "pages", "raw_pages")
     seen = Page("http://p/a", "s", "article", 200, T0, 10, "h1", "text/html")
     monkeypatch.setattr("storage.migrations.MIGRATIONS", MIGRATIONS[:10])
+    # ... whose writer had no search index (migration 13)
+    monkeypatch.setattr("storage.schemas.OF_ARTICLE", CHILDREN)
     with connect(path) as old:
         save_articles(old, "s", [sample_article()], now=T0)
         save_pages(old, [seen])

@@ -10,7 +10,9 @@ The modules, one job each:
   ``reparse``, ``sample-portal``); only they import flow modules (and ``demo``,
   ``ingest`` and ``backfill`` Prefect);
 - ``looking``: the commands that look and run no flow (``sql``, ``failures``, ``gaps``,
-  ``backfill --status``, ``export``, ``extract``);
+  ``backfill --status``, ``export``, ``extract``, ``report``);
+- ``history``: ``history``, an article's versions and what changed between them, in
+  words (``word_diff``); it runs no flow either;
 - ``output``: query results as a table, CSV or JSON;
 - ``reaper``: no process outlives a killed command; ``progress_bar``: a backfill's bar.
 
@@ -20,8 +22,8 @@ needs a human, and why) or the warehouse could not be read or written (another
 query, no warehouse to read), in one line ``bulletin <command>: <message>`` and before
 any run starts; 130 interrupted. Anything else is a bug and shows its traceback.
 
-``sql``, ``extract``, ``failures``, ``gaps`` and ``backfill --status`` never import
-Prefect (nor does ``--help``, nor does any refusal of bad input).
+``sql``, ``extract``, ``failures``, ``gaps``, ``report``, ``history``, ``search`` and ``backfill
+--status`` never import Prefect (nor does ``--help``, nor does any refusal of bad input).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from bulletin.cli import looking, running
+from bulletin.cli import history, looking, running, searching
 from bulletin.cli.checks import check
 from bulletin.cli.parser import build_parser
 from bulletin.errors import BulletinError, InputError, RunFailed
@@ -49,8 +51,11 @@ COMMANDS: dict[str, Command] = {
     "sql": looking.sql,
     "failures": looking.failures,
     "gaps": looking.gaps,
+    "search": searching.search,
     "export": looking.export,
     "extract": looking.extract,
+    "report": looking.report,
+    "history": history.history,
 }
 
 

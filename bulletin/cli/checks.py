@@ -10,7 +10,7 @@ any flow module is imported and Prefect's temporary server starts.
   ``--source`` refuses an unknown one alike, the same message;
 - a sample portal that cannot be laid out (``demo``, ``sample-portal``);
 - an extractor profile that does not exist (``extract --profile``);
-- a WARC file with no directory to go to (``export --warc``);
+- a file to write with no directory to go to (``export --warc``, ``report --out``);
 - no warehouse, for the commands that only read it.
 
 Numbers that make no sense (``--batch-days 0``, ``--port 70000``) are refused even
@@ -33,7 +33,7 @@ from bulletin.cli.running import SAMPLE_URL
 from bulletin.errors import InputError, StorageError
 
 # Commands that only read the warehouse (with ``backfill --status``): it must be there.
-READERS = frozenset({"sql", "failures", "gaps", "export"})
+READERS = frozenset({"sql", "failures", "gaps", "export", "report", "history", "search"})
 
 
 def check(args: argparse.Namespace) -> None:
@@ -44,6 +44,7 @@ def check(args: argparse.Namespace) -> None:
     _portal(args)
     _profile(args)
     _export(args)
+    _report(args)
     _warehouse(args)
 
 
@@ -66,6 +67,9 @@ def _range(args: argparse.Namespace) -> None:
     last = getattr(args, "date_to", None)
     if first is not None and last is not None and first > last:
         raise InputError(f"--from {first} is after --to {last}")
+    since, until = getattr(args, "since", None), getattr(args, "until", None)
+    if since is not None and until is not None and since > until:
+        raise InputError(f"--since {since} is after --until {until}")
 
 
 def _sources(args: argparse.Namespace) -> None:
@@ -112,7 +116,12 @@ def _portal(args: argparse.Namespace) -> None:
     from sample_portal import PortalConfig
 
     try:
-        PortalConfig(count=args.count, days=args.days, end=getattr(args, "end", None))
+        PortalConfig(
+            count=args.count,
+            days=args.days,
+            end=getattr(args, "end", None),
+            revision=getattr(args, "revision", 1),
+        )
     except ValueError as exc:  # the configuration's own checks, on what was given
         raise InputError(f"sample portal: {exc}") from None
 
@@ -139,11 +148,20 @@ def _export(args: argparse.Namespace) -> None:
         return
     if args.since is not None:
         raise InputError("--since applies to the tables, not to --warc")
-    target = Path(args.warc)
+    _file_to_write("--warc", Path(args.warc))
+
+
+def _report(args: argparse.Namespace) -> None:
+    if args.command == "report":
+        _file_to_write("--out", args.out)
+
+
+def _file_to_write(option: str, target: Path) -> None:
+    """The file ``option`` names: not a directory, and in one that exists."""
     if target.is_dir():
-        raise InputError(f"--warc: {target} is a directory")
+        raise InputError(f"{option}: {target} is a directory")
     if not target.parent.is_dir():
-        raise InputError(f"--warc: no directory {target.parent} to write {target.name} in")
+        raise InputError(f"{option}: no directory {target.parent} to write {target.name} in")
 
 
 def _warehouse(args: argparse.Namespace) -> None:

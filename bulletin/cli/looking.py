@@ -1,5 +1,5 @@
 """The commands that look and run no flow: ``sql``, ``failures``, ``gaps``, ``backfill
---status`` (the ledger), ``export`` and ``extract``.
+--status`` (the ledger), ``export``, ``extract`` and ``report``.
 
 None of them imports Prefect, httpx or a flow module, so they start in well under a
 second (tests/test_cli.py checks the imports). They read the warehouse (``failures --retry`` alone
@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bulletin.errors import ExtractionError, InputError
+from bulletin.errors import BulletinError, ExtractionError, InputError
 
 if TYPE_CHECKING:
     import duckdb
@@ -133,8 +133,9 @@ def export(args: argparse.Namespace) -> int:
             count = export_warc(con, args.warc, source=args.source)
             print(f"export: {count} records written to {args.warc}")
             return 0
-        from storage.export import export_tables
+        from storage.export import PARTITIONED, WHOLE, export_tables
 
+        width = max(map(len, [*PARTITIONED, *WHOLE]))  # the names line up
         done = export_tables(
             con,
             args.directory,
@@ -142,13 +143,36 @@ def export(args: argparse.Namespace) -> int:
             source=args.source,
             since=args.since,
             progress=lambda e: print(
-                f"  {e.table:<12} {e.rows:>9,} rows  {e.path}" + ("/" if e.partitioned else ""),
+                f"  {e.table:<{width}} {e.rows:>9,} rows  {e.path}"
+                + ("/" if e.partitioned else ""),
                 flush=True,
             ),
         )
     finally:
         con.close()
     print(f"export: {sum(e.rows for e in done):,} rows in {len(done)} tables to {args.directory}")
+    return 0
+
+
+def report(args: argparse.Namespace) -> int:
+    """The HTML report of the warehouse (of ``--source``, ``--since``) to ``--out``."""
+    from datetime import UTC, datetime
+
+    from bulletin.report_page import render, summary
+    from storage.report import Scope, gather
+    from storage.warehouse import connect, resolve_db_path
+
+    con = connect(args.db, read_only=True)
+    try:
+        made = gather(con, Scope(args.source, args.since), args.unit)
+    finally:
+        con.close()
+    page = render(made, written_at=datetime.now(UTC), warehouse=resolve_db_path(args.db).name)
+    try:
+        args.out.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        raise BulletinError(f"cannot write {args.out}: {exc.strerror or exc}") from None
+    print(f"report: {args.out} ({args.out.stat().st_size:,} bytes): {summary(made)}")
     return 0
 
 

@@ -74,7 +74,8 @@ port = whole(0, 65535)
 # The commands by task, in the order `bulletin --help` lists them.
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("run", ("demo", "ingest", "backfill")),
-    ("look", ("sql", "failures", "gaps", "extract")),
+    ("look", ("sql", "failures", "gaps", "extract", "report", "history")),
+    ("search", ("search",)),
     ("export", ("export",)),
     ("maintain", ("reparse", "sample-portal")),
 )
@@ -200,9 +201,11 @@ def build_parser() -> Parser:
         "ingest a source's articles dated within a range, or show its ledger (--status)",
         [
             "bulletin backfill --source vonhai --from 2024-01-01 --to 2024-12-31",
+            "bulletin backfill --source vonhai --from 2026-11-01 --to 2026-11-30 --refetch",
             "bulletin backfill --status --source vonhai --format csv",
         ],
-        "Days already done are skipped (the ledger), unless --force.",
+        "Days already done are skipped (the ledger), unless --force. Articles already stored\n"
+        "are not fetched again, unless --refetch.",
     )
     with_db(p)
     with_sources(p, "source name")
@@ -220,6 +223,12 @@ def build_parser() -> Parser:
         help="days per batch, each saved as it completes (default: %(default)s)",
     )
     p.add_argument("--force", action="store_true", help="look again at days already done")
+    p.add_argument(
+        "--refetch",
+        action="store_true",
+        help="--force, and fetch the articles already stored again: those edited since "
+        "are updated, each earlier version kept (see `bulletin history`)",
+    )
     with_format(p)
 
     p = command(
@@ -321,6 +330,73 @@ def build_parser() -> Parser:
     )
 
     p = command(
+        "report",
+        "write an HTML report of the warehouse, one file that opens offline",
+        [
+            "bulletin report",
+            "bulletin report --out vonhai.html --source vonhai --since 2026-01-01",
+            "bulletin report --unit 'hộ gia đình'",
+        ],
+        "Charts, each beside its data table: articles and figures per source and month, the\n"
+        "most cited documents, the most quoted officials, one unit's quoted values over time,\n"
+        "and failures by stage and reason. Scripts and styles are inside the file.",
+    )
+    with_db(p)
+    with_sources(p, "only this source")
+    p.add_argument(
+        "--since",
+        type=day,
+        metavar=DAY,
+        help="only articles dated from this day on, and failures last seen from it on",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("report.html"),
+        metavar="FILE",
+        help="HTML file to write (default: %(default)s)",
+    )
+    p.add_argument(
+        "--unit",
+        metavar="UNIT",
+        help="the unit of the values-over-time chart, as in stats.unit, e.g. '%%' or 'hộ' "
+        "(default: the unit quoted most in range)",
+    )
+
+    p = command(
+        "search",
+        "find articles by words typed with or without diacritics, best first",
+        [
+            "bulletin search nghi quyet 35",
+            "bulletin search '\"dai hoi doan\" vo nhai' --source vonhai --since 2026-01-01",
+            "bulletin search chuyen doi so --limit 5 --format json",
+        ],
+        "Case and diacritics do not matter (dai hoi finds Đại hội); đ is d. An article must\n"
+        'have every word, in any order; a quoted phrase ("nghị quyết 35") and a word with\n'
+        "inner punctuation (35-NQ/TW) must appear as written, word after word. Words in\n"
+        "the title count 3 times as much as in the lead and body, rare words more than\n"
+        "common ones. Each result has a snippet with the matched words marked «so».\n"
+        "In SQL: SELECT * FROM search('nghi quyet 35') JOIN articles USING (article_id).",
+    )
+    with_db(p)
+    with_sources(p, "only this source")
+    p.add_argument("query", nargs="+", metavar="QUERY", help="the words to find")
+    p.add_argument(
+        "--since", type=day, metavar=DAY, help=f"only articles dated from this day on ({DAY})"
+    )
+    p.add_argument(
+        "--until", type=day, metavar=DAY, help=f"only articles dated up to this day ({DAY})"
+    )
+    p.add_argument(
+        "--limit",
+        type=positive,
+        default=20,
+        metavar="N",
+        help="how many articles to show (default: %(default)s)",
+    )
+    with_format(p)
+
+    p = command(
         "failures",
         "list the URLs that could not be ingested, and why",
         ["bulletin failures --source vonhai", "bulletin failures --retry"],
@@ -337,9 +413,31 @@ def build_parser() -> Parser:
     )
 
     p = command(
+        "history",
+        "show the versions of an article and what changed between them",
+        [
+            "bulletin history https://vonhai.thainguyen.gov.vn/tin-tuc/-/asset_publisher/x/content/y",
+            "bulletin history 3f2a9c0d1e2b4a5c --format json",
+        ],
+        "A version is kept each time a fetch finds the article's content changed (a reparse\n"
+        "keeps none). Version 1 is the first stored; the last is the row in articles. Words\n"
+        "removed show as [-words-], words added as {+words+}, with a few words around them.",
+    )
+    with_db(p)
+    p.add_argument(
+        "article",
+        metavar="URL|ARTICLE_ID",
+        help="the article's URL (as fetched, canonical, or an alias) or its article_id",
+    )
+    with_format(p)
+
+    p = command(
         "sample-portal",
         "serve the sample portal until Ctrl-C",
-        ["bulletin sample-portal --port 8765 --count 200 --end 2026-12-01"],
+        [
+            "bulletin sample-portal --port 8765 --count 200 --end 2026-12-01",
+            "bulletin sample-portal --end 2026-12-01 --revision 2",
+        ],
     )
     p.add_argument(
         "--host",
@@ -357,6 +455,15 @@ def build_parser() -> Parser:
         default=0,
         metavar="N",
         help="seed of the articles' text (default: %(default)s)",
+    )
+    p.add_argument(
+        "--revision",
+        type=positive,
+        default=1,
+        metavar="N",
+        help="what the portal serves: 1 its articles as generated, 2 the same with one "
+        "article edited and another re-dated since, to see `bulletin history` (default: "
+        "%(default)s)",
     )
     parser.epilog = _grouped(summaries) + (
         "\n\nExit status: 0 done; 1 a run failed or a source needs a human; 2 bad input.\n"

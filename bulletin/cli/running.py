@@ -75,6 +75,7 @@ def backfill(args: argparse.Namespace) -> int:
             sources_file=args.sources_file,
             batch_days=args.batch_days,
             force=args.force,
+            refetch=args.refetch,
         )
     print(summary_line(result))
     return 0
@@ -101,7 +102,9 @@ def reparse(args: argparse.Namespace) -> int:
 def sample_portal(args: argparse.Namespace) -> int:
     from sample_portal import PortalConfig, serve_forever
 
-    config = PortalConfig(count=args.count, days=args.days, end=args.end, seed=args.seed)
+    config = PortalConfig(
+        count=args.count, days=args.days, end=args.end, seed=args.seed, revision=args.revision
+    )
     serve_forever(config, args.host, args.port)
     return 0
 
@@ -159,4 +162,6 @@ def demo(args: argparse.Namespace) -> int:
         f'Try: bulletin sql --db {db} "SELECT title, published_at, author FROM articles '
         'ORDER BY published_at DESC LIMIT 5"'
     )
+    print(f"     bulletin search --db {db} chuyen doi so --limit 5")
+    print(f"     bulletin report --db {db} --out report.html")
     return 0

@@ -25,7 +25,8 @@ OVERLAP = timedelta(days=1)
 class Plan:
     """What one source's run covers: the date window, how discovery stops, and the days
     it records in the ledger (``days``, newest first; pages listed on ``skip_days`` are
-    left alone), saved ``batch_days`` days at a time."""
+    left alone), saved ``batch_days`` days at a time. With ``refetch``, the articles the
+    warehouse holds are fetched again when listed, to find those edited since."""
 
     since: datetime | None
     until: datetime | None
@@ -35,6 +36,7 @@ class Plan:
     skip_days: frozenset[date] = frozenset()
     batch_days: int = DEFAULT_BATCH_DAYS
     done: bool = False  # every day asked for is in the ledger as done: nothing to fetch
+    refetch: bool = False  # fetch the listed articles the warehouse holds again
 
     @property
     def window(self) -> tuple[datetime, datetime] | None:
@@ -100,11 +102,14 @@ def backfill_plan(
     date_to: date,
     batch_days: int = DEFAULT_BATCH_DAYS,
     force: bool = False,
+    refetch: bool = False,
 ) -> Plan:
     """The days of the range not yet ingested successfully (the ledger; with ``force``,
     every day), and the window that covers them; pages listed on the days already done
-    are left alone."""
-    done = set() if force else successful_days(con, source.name, date_from, date_to)
+    are left alone. ``refetch`` is ``force``, and the articles already stored are
+    fetched again (their edits since are kept as versions)."""
+    everyday = force or refetch
+    done = set() if everyday else successful_days(con, source.name, date_from, date_to)
     pending = [d for d in days_between(date_from, date_to) if d not in done]
     if not pending:
         return Plan(since=None, until=None, stop_at_known=False, retry_failures=False, done=True)
@@ -117,16 +122,21 @@ def backfill_plan(
         days=tuple(pending),
         skip_days=frozenset(done),
         batch_days=batch_days,
+        refetch=refetch,
     )
 
 
 def backfill_planner(
-    date_from: date, date_to: date, batch_days: int = DEFAULT_BATCH_DAYS, force: bool = False
+    date_from: date,
+    date_to: date,
+    batch_days: int = DEFAULT_BATCH_DAYS,
+    force: bool = False,
+    refetch: bool = False,
 ) -> Planner:
     """``backfill_plan`` of a range, as a run asks for it."""
 
     def plan(con: duckdb.DuckDBPyConnection, source: Source, now: datetime) -> Plan:
-        return backfill_plan(con, source, date_from, date_to, batch_days, force)
+        return backfill_plan(con, source, date_from, date_to, batch_days, force, refetch)
 
     return plan
 

@@ -2,12 +2,13 @@
 
 This is how an upgrade of the extractors reaches the warehouse: each archived page is
 extracted again, and only the articles whose output changed are rewritten (with their
-figures, attachments, stats, documents and people). Pages whose extraction failed
-before are tried again too. Since nothing is fetched, failures are left as they are but
-for extraction: a page that extracts now loses its extraction failure, one that still
-fails (or fails now) has its reason updated, and no failure's attempts, times or next
-retry change (``record_reparse_failures``); a fetch failure of a page is kept even when
-its archived copy is rewritten.
+figures, attachments, stats, documents and people), keeping no version of them in
+``article_versions`` (the page did not change; its extraction did). Pages whose
+extraction failed before are tried again too. Since nothing is fetched, failures are
+left as they are but for extraction: a page that extracts now loses its extraction
+failure, one that still fails (or fails now) has its reason updated, and no failure's
+attempts, times or next retry change (``record_reparse_failures``); a fetch failure of
+a page is kept even when its archived copy is rewritten.
 
 The warehouse is held only in short writes (``storage.warehouse.writing``), as a run
 holds it, so that readers (`bulletin sql`) and other runs get in between: one read of
@@ -220,9 +221,11 @@ def _finish(
                 by_source.setdefault(job.source, []).append(pos)
                 extracted.extend({url, row_urls[pos]})
         for name, positions in by_source.items():
-            # No fetch: a failure at another stage (a later fetch that failed) stays.
+            # No fetch: a failure at another stage (a later fetch that failed) stays, and
+            # no version is kept: the page is the one the stored row was extracted from,
+            # so a change is the extractors', not an edit on the portal.
             rows = parsed.rows.take(positions)
-            tally.saved += save_rows(con, name, rows, settles=("extract",))
+            tally.saved += save_rows(con, name, rows, settles=("extract",), keep_versions=False)
         _clear_extract_failures(con, extracted)
         record_reparse_failures(con, failures)  # no fetch: no attempt counted
     tally.done += batch.size

@@ -330,7 +330,10 @@ def ingest_source(run: RunContext, source: Source, plan: Plan, fetcher: Fetcher)
     state = read_state(run.db, source)
     walk = Walk(
         plan,
-        state.known,
+        # A refetch knows no link, so the stored articles are fetched again, whole: a
+        # conditional request could not tell an edit the warehouse never took (a page
+        # fetched when re-dated outside a backfill's range is not kept) from none.
+        set() if plan.refetch else state.known,
         set(state.failed) if plan.retry_failures else set(),
         state.archived,
         listing_keeper(run.db),
