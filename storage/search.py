@@ -134,9 +134,9 @@ def _hits(
 
 
 def snippet_of(text: str, words: Sequence[str], parts: Sequence[Sequence[str]] = ()) -> str:
-    """A few words of ``text`` around its first match, the matched words marked «so»:
-    the first phrase of ``parts`` (folded words) found, else the first of ``words``.
-    Empty when none of them is in the text."""
+    """A few words of ``text`` around its match, the matched words marked «so»: the
+    first phrase of ``parts`` (folded words) found, else the first stretch of NEAR words
+    with the most of ``words``. Empty when none of them is in the text."""
     tokens = list(_WORD.finditer(text))
     folded = [fold(t.group()) for t in tokens]
     first, marked = _first_match(folded, set(words), [p for p in parts if len(p) > 1])
