@@ -80,11 +80,11 @@ _NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 # A searchable word: a run of letters and digits; DuckDB's '[\p{L}\p{N}]+' alike.
-_SEARCH_WORD = re.compile(r"[^\W_]+")
+SEARCH_WORD = re.compile(r"[^\W_]+")
 
 
 def search_words(text: str) -> list[str]:
     """The folded words of ``text``, in order, as the search index and queries cut it:
     "Nghị quyết số 35-NQ/TW" -> ["nghi", "quyet", "so", "35", "nq", "tw"]. The SQL macro
     ``search_words`` (migration 13) cuts alike (tests/test_search_index.py)."""
-    return _SEARCH_WORD.findall(fold(text))
+    return SEARCH_WORD.findall(fold(text))

@@ -12,14 +12,13 @@ only when those do not give it ``limit`` articles.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import duckdb
 
-from extractors.text import fold
+from extractors.text import SEARCH_WORD, fold
 
 DEFAULT_LIMIT = 20
 FIRST_DEPTH = 200  # best-scored articles whose phrases are checked first (or 4 x limit) ...
@@ -27,8 +26,6 @@ CHECK_GROWTH = 4  # ... then this many times more at each round, until `limit` a
 SNIPPET_WORDS = (5, 20)  # words of context before and after a snippet's first match
 MARK = ("«", "»")  # around a matched word in a snippet
 NEAR = 8  # words: a snippet shows the first run this long with the most query words
-
-_WORD = re.compile(r"[^\W_]+")  # extractors.text.search_words, on unfolded text
 
 
 class EmptyQuery(ValueError):
@@ -137,7 +134,7 @@ def snippet_of(text: str, words: Sequence[str], parts: Sequence[Sequence[str]] =
     """A few words of ``text`` around its match, the matched words marked «so»: the
     first phrase of ``parts`` (folded words) found, else the first stretch of NEAR words
     with the most of ``words``. Empty when none of them is in the text."""
-    tokens = list(_WORD.finditer(text))
+    tokens = list(SEARCH_WORD.finditer(text))  # unfolded: offsets in the text
     folded = [fold(t.group()) for t in tokens]
     first, marked = _first_match(folded, set(words), [p for p in parts if len(p) > 1])
     if first is None:
